@@ -1,0 +1,247 @@
+"""Load rule files strictly and compile them, layer by layer, into immutable catalogs.
+
+``rules/national`` holds the base rules; ``rules/<province>`` holds that province's overlays (a
+file whose stem is a national id) and its own rules (any other stem). Compiling applies the
+overlays: *restate* keeps the rule and adds the province's citations; *tighten* replaces the
+check from the overlay's first in-force day on (earlier periods keep the national version);
+*retire* removes the rule from that province.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .checks import KINDS, CheckKind
+from .checks.base import Schedule, ScheduledVersion
+from .conditions import Condition
+from .errors import Problem, format_loc
+from .resources import rules_dir
+from .rulefile import Citation, Example, Level, Localized, OverlayOperation, RuleFile, RuleVersion, version_spans
+from .yamlfile import LoadedYaml, YamlError, load_yaml_file
+
+NATIONAL = "national"
+
+
+@dataclass(frozen=True)
+class RuleSource:
+    """One rule file as read from disk."""
+
+    path: Path
+    layer: str
+    rule: RuleFile
+    yaml: LoadedYaml
+
+    def line_of(self, *loc: str | int) -> int | None:
+        return self.yaml.line_of(loc)
+
+
+@dataclass(frozen=True)
+class LoadedRules:
+    sources: tuple[RuleSource, ...]
+    problems: tuple[Problem, ...]
+
+    def layer(self, name: str) -> dict[str, RuleSource]:
+        return {s.rule.id: s for s in self.sources if s.layer == name}
+
+    @property
+    def layers(self) -> tuple[str, ...]:
+        names = {s.layer for s in self.sources}
+        return (NATIONAL, *sorted(n for n in names if n != NATIONAL))
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    version: str
+    start: Any
+    until: Any
+    basis: str
+    layer: str
+    changes: str | None
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    id: str
+    title: Localized
+    level: Level
+    applies_to: Condition
+    citations: tuple[Citation, ...]
+    kind: CheckKind
+    schedule: Schedule[Any]
+    layers: tuple[str, ...]
+    operation: OverlayOperation | None
+    history: tuple[VersionInfo, ...]
+    examples: tuple[tuple[str, Example], ...] = field(repr=False)
+    sources: tuple[Path, ...] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The compiled rules of one jurisdiction. Immutable; safe to share between threads."""
+
+    layers: tuple[str, ...]
+    rules: tuple[CompiledRule, ...]
+    retired: tuple[str, ...] = ()
+
+    def get(self, rule_id: str) -> CompiledRule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+def _problem_from_validation(path: Path, loaded: LoadedYaml, error: ValidationError) -> list[Problem]:
+    problems = []
+    for item in error.errors():
+        loc = tuple(item["loc"])
+        where = format_loc(loc)
+        message = item["msg"]
+        if where:
+            message = f"{where}: {message}"
+        problems.append(Problem(str(path), loaded.line_of(loc), message))
+    return problems
+
+
+def read_rule_file(path: Path, layer: str) -> tuple[RuleSource | None, list[Problem]]:
+    try:
+        loaded = load_yaml_file(path)
+    except YamlError as exc:
+        return None, [Problem(str(path), exc.line, exc.message)]
+    except OSError as exc:
+        return None, [Problem(str(path), None, f"cannot read: {exc.strerror}")]
+    if not isinstance(loaded.data, dict):
+        return None, [Problem(str(path), 1, "a rule file is a YAML mapping with id, title, level, …")]
+    try:
+        rule = RuleFile.model_validate(loaded.data)
+    except ValidationError as exc:
+        return None, _problem_from_validation(path, loaded, exc)
+    problems = []
+    if rule.id != path.stem:
+        problems.append(
+            Problem(str(path), loaded.line_of(("id",)), f"id {rule.id!r} differs from the file stem {path.stem!r}")
+        )
+    return RuleSource(path, layer, rule, loaded), problems
+
+
+def load_rules(directory: Path | None = None) -> LoadedRules:
+    """Read every ``<layer>/*.yaml`` below ``directory``; collect every problem, not just the first."""
+    root = directory or rules_dir()
+    sources: list[RuleSource] = []
+    problems: list[Problem] = []
+    if not root.is_dir():
+        return LoadedRules((), (Problem(str(root), None, "no such rules directory"),))
+    for layer_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+        for path in sorted(layer_dir.glob("*.y*ml")):
+            source, found = read_rule_file(path, layer_dir.name)
+            problems.extend(found)
+            if source is not None:
+                sources.append(source)
+    seen: dict[tuple[str, str], RuleSource] = {}
+    for source in sources:
+        key = (source.layer, source.rule.id)
+        if key in seen:
+            problems.append(
+                Problem(str(source.path), source.line_of("id"), f"duplicate id {source.rule.id!r} (also {seen[key].path})")
+            )
+        seen[key] = source
+    return LoadedRules(tuple(sources), tuple(problems))
+
+
+def _schedule(spans: Iterable[tuple[RuleVersion, Any, Any, str]]) -> tuple[Schedule[Any], tuple[VersionInfo, ...]]:
+    versions = []
+    history = []
+    for version, start, until, layer in spans:
+        versions.append(ScheduledVersion(version.version, start, until, version.check))
+        history.append(VersionInfo(version.version, start, until, version.in_force.basis, layer, version.changes))
+    return Schedule(tuple(versions)), tuple(history)
+
+
+def _own_rule(source: RuleSource) -> CompiledRule:
+    rule = source.rule
+    assert rule.versions and rule.title and rule.level and rule.applies_to is not None
+    schedule, history = _schedule((v, s, u, source.layer) for v, s, u in version_spans(rule.versions))
+    return CompiledRule(
+        id=rule.id,
+        title=rule.title,
+        level=rule.level,
+        applies_to=rule.applies_to,
+        citations=tuple(rule.citations),
+        kind=KINDS[rule.versions[0].check.kind],
+        schedule=schedule,
+        layers=(source.layer,),
+        operation=None,
+        history=history,
+        examples=tuple((source.layer, e) for e in rule.examples),
+        sources=(source.path,),
+    )
+
+
+def _apply_overlay(base: CompiledRule, overlay: RuleSource) -> CompiledRule | None:
+    rule = overlay.rule
+    assert rule.overlay is not None
+    operation = rule.overlay.operation
+    if operation is OverlayOperation.RETIRE:
+        return None
+    examples = base.examples + tuple((overlay.layer, e) for e in rule.examples)
+    common: dict[str, Any] = {
+        "citations": base.citations + tuple(rule.citations),
+        "layers": (*base.layers, overlay.layer),
+        "operation": operation,
+        "examples": examples,
+        "sources": (*base.sources, overlay.path),
+    }
+    if operation is OverlayOperation.RESTATE:
+        return CompiledRule(
+            id=base.id, title=rule.title or base.title, level=base.level, applies_to=base.applies_to,
+            kind=base.kind, schedule=base.schedule, history=base.history, **common,
+        )
+    assert rule.versions
+    first = rule.versions[0].in_force.from_
+    # National versions keep judging the periods before the province's version took effect.
+    kept: list[tuple[RuleVersion | None, ScheduledVersion[Any], VersionInfo]] = []
+    for scheduled, info in zip(base.schedule.versions, base.history):
+        if scheduled.start >= first:
+            continue
+        until = scheduled.until if scheduled.until is not None and scheduled.until < first else first - timedelta(days=1)
+        kept.append(
+            (None, ScheduledVersion(scheduled.version, scheduled.start, until, scheduled.params),
+             VersionInfo(info.version, info.start, until, info.basis, info.layer, info.changes))
+        )
+    schedule, history = _schedule((v, s, u, overlay.layer) for v, s, u in version_spans(rule.versions))
+    return CompiledRule(
+        id=base.id,
+        title=rule.title or base.title,
+        level=rule.level or base.level,
+        applies_to=rule.applies_to if rule.applies_to is not None else base.applies_to,
+        kind=KINDS[rule.versions[0].check.kind],
+        schedule=Schedule(tuple(k[1] for k in kept) + schedule.versions),
+        history=tuple(k[2] for k in kept) + history,
+        **common,
+    )
+
+
+def compile_catalog(loaded: LoadedRules, layers: tuple[str, ...]) -> Catalog:
+    """National rules, then each further layer's overlays and own rules, in order."""
+    compiled: dict[str, CompiledRule] = {rid: _own_rule(s) for rid, s in sorted(loaded.layer(NATIONAL).items())}
+    retired: list[str] = []
+    for layer in layers:
+        if layer == NATIONAL:
+            continue
+        for rule_id, source in sorted(loaded.layer(layer).items()):
+            if source.rule.overlay is None:
+                if rule_id not in compiled:
+                    compiled[rule_id] = _own_rule(source)
+                continue
+            base = compiled.get(rule_id)
+            if base is None:
+                continue  # reported by validation: an overlay whose base is missing
+            result = _apply_overlay(base, source)
+            if result is None:
+                del compiled[rule_id]
+                retired.append(rule_id)
+            else:
+                compiled[rule_id] = result
+    return Catalog(layers=layers, rules=tuple(compiled.values()), retired=tuple(retired))

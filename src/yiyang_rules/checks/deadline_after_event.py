@@ -1,0 +1,84 @@
+"""``deadline_after_event``: something must be done within N calendar months of an event.
+
+国卫办老龄发〔2020〕23号 六（四）: an agreement is reported to the county health and civil-affairs
+departments within one month of signing. Calendar-month arithmetic clamped to the month's end
+(signed 2026-01-31 → due 2026-02-28). A deadline after ``as_of`` is not yet a violation. Each event
+is judged under the rule version in force on the day it happened; events before the rule took
+effect are not judged (no retroactive enforcement). A record without ``reported`` is one the
+institution has not recorded as reported.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from ..localtime import add_months
+from .base import CheckParams, Outcome, Schedule, SnapshotView, Status, missing, outcome
+
+KIND = "deadline_after_event"
+
+
+class Params(CheckParams):
+    kind: Literal["deadline_after_event"] = "deadline_after_event"
+    records: Literal["agreements"] = "agreements"
+    event: Literal["signed"] = "signed"
+    done: Literal["reported"] = "reported"
+    within_months: int = Field(ge=1)
+
+
+def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
+    agreements = view.snapshot.agreements
+    if agreements is None:
+        return missing("agreements", "合作协议清单", "the list of agreements")
+    if not agreements:
+        return outcome(
+            Status.NOT_APPLICABLE, "快照中没有合作协议", "there is no agreement in the snapshot", records=[]
+        )
+    records: list[dict[str, Any]] = []
+    late: list[str] = []
+    judged = 0
+    for agreement in sorted(agreements, key=lambda a: (a.signed, a.id)):
+        version = schedule.at(agreement.signed)
+        entry: dict[str, Any] = {"id": agreement.id, "signed": agreement.signed.isoformat()}
+        records.append(entry)
+        if version is None:
+            entry["state"] = "before_in_force"
+            continue
+        due = add_months(agreement.signed, version.params.within_months)
+        entry["due"] = due.isoformat()
+        done = agreement.reported
+        if done is not None:
+            entry["reported"] = done.isoformat()
+            entry["state"] = "on_time" if done <= due else "late"
+        else:
+            entry["state"] = "overdue" if due < view.as_of else "pending"
+        if entry["state"] in ("late", "overdue"):
+            late.append(agreement.id)
+        if entry["state"] != "pending":
+            judged += 1
+    if late:
+        return outcome(
+            Status.NON_COMPLIANT,
+            f"协议 {'、'.join(late)} 未在签订后规定期限内告知县级卫生健康和民政部门",
+            f"agreement(s) {', '.join(late)} not reported to the county departments within the deadline",
+            records=records, late=late,
+        )
+    if judged:
+        return outcome(
+            Status.COMPLIANT,
+            "已到期的协议均按期告知县级卫生健康和民政部门",
+            "every agreement due so far was reported to the county departments in time",
+            records=records,
+        )
+    return outcome(
+        Status.INSUFFICIENT_DATA,
+        "尚无已到告知期限的协议",
+        "no agreement has reached its reporting deadline yet",
+        records=records,
+    )
+
+
+def at_least_as_strict(new: Params, base: Params) -> bool | None:
+    return new.within_months <= base.within_months

@@ -1,0 +1,124 @@
+"""``rate_limit``: a measured rate must stay within a bound (inclusive by default).
+
+“控制在5%以内” includes 5% itself. Exact arithmetic (fractions), so 2/40 is exactly 5%. A zero
+denominator is ``insufficient_data``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+from typing import Literal
+
+from pydantic import Field
+
+from ..vocabulary import Label
+from .base import CheckParams, Outcome, Schedule, SnapshotView, Status, current, missing, outcome
+
+KIND = "rate_limit"
+
+
+class Measure(StrEnum):
+    PRESSURE_ULCER_GRADE2_PLUS_INCIDENCE = "pressure_ulcer_grade2_plus_incidence"
+    STAFF_TRAINING_COVERAGE = "staff_training_coverage"
+
+
+class Bound(StrEnum):
+    AT_MOST = "at_most"
+    AT_LEAST = "at_least"
+
+
+_MEASURES: dict[Measure, tuple[str, Label]] = {
+    Measure.PRESSURE_ULCER_GRADE2_PLUS_INCIDENCE: (
+        "quality.pressure_ulcers",
+        Label("Ⅱ度及以上压疮新发生率", "incidence of new grade II+ pressure ulcers"),
+    ),
+    Measure.STAFF_TRAINING_COVERAGE: (
+        "quality.training",
+        Label("管理人员、专业技术人员培训覆盖率", "training coverage of managers and professional staff"),
+    ),
+}
+
+
+class Params(CheckParams):
+    kind: Literal["rate_limit"] = "rate_limit"
+    measure: Measure
+    bound: Bound = Bound.AT_MOST
+    limit: Decimal = Field(ge=0, le=1, description="a ratio: 0.05 for 5%")
+    inclusive: bool = True
+
+
+def _fraction(view: SnapshotView, measure: Measure) -> tuple[int, int] | None:
+    quality = view.snapshot.quality
+    if quality is None:
+        return None
+    if measure is Measure.PRESSURE_ULCER_GRADE2_PLUS_INCIDENCE:
+        ulcers = quality.pressure_ulcers
+        return None if ulcers is None else (ulcers.new_grade2_plus, ulcers.residents)
+    training = quality.training
+    return None if training is None else (training.staff_trained, training.staff_in_scope)
+
+
+def _within(value: Fraction, params: Params) -> bool:
+    limit = Fraction(params.limit)
+    if params.bound is Bound.AT_MOST:
+        return value <= limit if params.inclusive else value < limit
+    return value >= limit if params.inclusive else value > limit
+
+
+def _percent(value: Fraction) -> str:
+    return f"{float(value) * 100:.2f}%"
+
+
+def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
+    version = current(schedule, view)
+    if isinstance(version, Outcome):
+        return version
+    params = version.params
+    field_path, label = _MEASURES[params.measure]
+    pair = _fraction(view, params.measure)
+    if pair is None:
+        return missing(field_path, label.zh + "数据", label.en + " data")
+    numerator, denominator = pair
+    limit_text = _percent(Fraction(params.limit))
+    evidence = {
+        "measure": params.measure.value,
+        "numerator": numerator,
+        "denominator": denominator,
+        "limit": str(params.limit),
+        "bound": params.bound.value,
+        "inclusive": params.inclusive,
+    }
+    if denominator == 0:
+        return outcome(
+            Status.INSUFFICIENT_DATA,
+            f"{label.zh}：分母为0，无法计算",
+            f"{label.en}: the denominator is 0, so there is no rate",
+            **evidence,
+        )
+    value = Fraction(numerator, denominator)
+    evidence["rate"] = _percent(value)
+    relation_zh = "不超过" if params.bound is Bound.AT_MOST else "不低于"
+    relation_en = "at most" if params.bound is Bound.AT_MOST else "at least"
+    if _within(value, params):
+        return outcome(
+            Status.COMPLIANT,
+            f"{label.zh} {numerator}/{denominator} = {_percent(value)}，{relation_zh}{limit_text}",
+            f"{label.en} {numerator}/{denominator} = {_percent(value)}, {relation_en} {limit_text}",
+            **evidence,
+        )
+    return outcome(
+        Status.NON_COMPLIANT,
+        f"{label.zh} {numerator}/{denominator} = {_percent(value)}，应{relation_zh}{limit_text}",
+        f"{label.en} {numerator}/{denominator} = {_percent(value)}, should be {relation_en} {limit_text}",
+        **evidence,
+    )
+
+
+def at_least_as_strict(new: Params, base: Params) -> bool | None:
+    if new.measure != base.measure or new.bound != base.bound:
+        return None
+    if new.limit == base.limit:
+        return new.inclusive <= base.inclusive
+    return new.limit < base.limit if new.bound is Bound.AT_MOST else new.limit > base.limit

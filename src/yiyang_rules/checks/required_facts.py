@@ -1,0 +1,90 @@
+"""``required_facts``: written systems, plans, facilities or practices that must (not) be in place.
+
+Each item names a fact path (``policies.emergency_plan``) and the value it must have; ``when``
+restricts an item to some institutions (Shaanxi's physical separation binds medical institutions
+only). An unknown fact is ``insufficient_data``; a wrong one is ``non_compliant``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..conditions import Condition, fact_path_field, fact_value, holds, validate_fact_path
+from ..vocabulary import fact_label
+from .base import CheckParams, Outcome, Schedule, SnapshotView, Status, current, outcome
+
+KIND = "required_facts"
+
+
+class FactRequirement(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    fact: str
+    expected: bool = True
+    when: Condition | None = None
+
+    _check_fact = field_validator("fact")(staticmethod(validate_fact_path))
+
+
+class Params(CheckParams):
+    kind: Literal["required_facts"] = "required_facts"
+    facts: list[FactRequirement] = Field(min_length=1)
+
+
+def _describe(requirement: FactRequirement) -> tuple[str, str]:
+    label = fact_label(requirement.fact)
+    if requirement.expected:
+        return label.zh, label.en
+    return f"不得存在：{label.zh}", f"must not: {label.en}"
+
+
+def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
+    version = current(schedule, view)
+    if isinstance(version, Outcome):
+        return version
+    items: list[dict[str, Any]] = []
+    failed: list[FactRequirement] = []
+    unknown: list[str] = []
+    for requirement in version.params.facts:
+        if requirement.when is not None:
+            applies = holds(requirement.when, view.snapshot)
+            if applies.value is False:
+                continue
+            if applies.value is None:
+                unknown.extend(applies.missing)
+                continue
+        value = fact_value(view.snapshot, requirement.fact)
+        items.append({"fact": requirement.fact, "expected": requirement.expected, "actual": value})
+        if value is None:
+            unknown.append(fact_path_field(requirement.fact))
+        elif value != requirement.expected:
+            failed.append(requirement)
+    if failed:
+        zh = "；".join(_describe(r)[0] for r in failed)
+        en = "; ".join(_describe(r)[1] for r in failed)
+        return outcome(
+            Status.NON_COMPLIANT, f"不符合：{zh}", f"not met: {en}", facts=items,
+            failed=[r.fact for r in failed], **({"missing": unknown} if unknown else {}),
+        )
+    if unknown:
+        return outcome(
+            Status.INSUFFICIENT_DATA,
+            f"快照未提供：{'、'.join(unknown)}",
+            f"the snapshot does not give: {', '.join(unknown)}",
+            facts=items, missing=unknown,
+        )
+    if not items:
+        return outcome(
+            Status.NOT_APPLICABLE, "本机构不适用其中任何一项", "none of the items applies to this institution"
+        )
+    checked = {i["fact"] for i in items}
+    zh = "；".join(_describe(r)[0] for r in version.params.facts if r.fact in checked)
+    en = "; ".join(_describe(r)[1] for r in version.params.facts if r.fact in checked)
+    return outcome(Status.COMPLIANT, f"符合：{zh}", f"met: {en}", facts=items)
+
+
+def at_least_as_strict(new: Params, base: Params) -> bool | None:
+    """Stricter means: every unconditional base requirement is still required unconditionally."""
+    required = {(r.fact, r.expected) for r in new.facts if r.when is None}
+    return all((r.fact, r.expected) in required for r in base.facts if r.when is None)

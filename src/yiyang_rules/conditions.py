@@ -1,0 +1,231 @@
+"""Who a rule binds: a declarative condition over the institution, judged in three values.
+
+A condition is a named predicate (``yiyang_institution``), a fact test
+(``{fact: practices.bed_conversion, equals: true}``), or ``all_of`` / ``any_of`` / ``not`` of
+conditions. Unknown inputs give ``None`` (Kleene logic) together with the field paths that were
+missing, so an unknown qualification yields ``insufficient_data`` rather than a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .snapshot import Snapshot
+from .vocabulary import FACT_KEYS, FactSection, InstitutionKind, Label, PrimaryCareType
+
+
+class Predicate(StrEnum):
+    ANY_INSTITUTION = "any_institution"
+    YIYANG_INSTITUTION = "yiyang_institution"
+    MEDICAL = "medical"
+    ELDERLY_CARE = "elderly_care"
+    PRIMARY_CARE = "primary_care"
+    COMMUNITY_OR_TOWNSHIP_HEALTH_CENTER = "community_or_township_health_center"
+    COMMUNITY_HEALTH_STATION = "community_health_station"
+    PUBLIC = "public"
+    HAS_AGREEMENTS = "has_agreements"
+    HAS_RESIDENTS_65_PLUS = "has_residents_65_plus"
+
+
+PREDICATE_LABELS: dict[Predicate, Label] = {
+    Predicate.ANY_INSTITUTION: Label("所有医疗卫生机构和养老机构", "every medical and elderly-care institution"),
+    Predicate.YIYANG_INSTITUTION: Label(
+        "医养结合机构（同时具备医疗卫生资质、进行养老机构备案）",
+        "a 医养结合机构 (a medical qualification and an elderly-care filing)",
+    ),
+    Predicate.MEDICAL: Label("医疗卫生机构", "a medical institution"),
+    Predicate.ELDERLY_CARE: Label("养老机构", "an elderly-care institution"),
+    Predicate.PRIMARY_CARE: Label("基层医疗卫生机构", "a primary-care institution (基层医疗卫生机构)"),
+    Predicate.COMMUNITY_OR_TOWNSHIP_HEALTH_CENTER: Label(
+        "社区卫生服务中心或乡镇卫生院", "a community health centre or township health centre"
+    ),
+    Predicate.COMMUNITY_HEALTH_STATION: Label("社区卫生服务站", "a community health station"),
+    Predicate.PUBLIC: Label("公立机构", "a public institution"),
+    Predicate.HAS_AGREEMENTS: Label("已签订医养合作协议", "has signed a cooperation agreement"),
+    Predicate.HAS_RESIDENTS_65_PLUS: Label("有65岁及以上入住老年人", "has residents aged 65 or over"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Truth:
+    """A three-valued answer: ``value`` is None when unknown; ``missing`` names the unknown fields."""
+
+    value: bool | None
+    missing: tuple[str, ...] = ()
+
+
+TRUE = Truth(True)
+FALSE = Truth(False)
+
+
+def _flag(value: bool | None, path: str) -> Truth:
+    return Truth(value, () if value is not None else (path,))
+
+
+def _kind(snapshot: Snapshot, kind: InstitutionKind) -> Truth:
+    return Truth(kind in snapshot.institution.kinds)
+
+
+def _yiyang(snapshot: Snapshot) -> Truth:
+    """国卫办老龄发〔2025〕29号 (三): a medical qualification and an elderly-care filing."""
+    q = snapshot.institution.qualifications
+    medical = _or(
+        _flag(q.medical_practice_license, "institution.qualifications.medical_practice_license"),
+        _flag(q.clinic_filing, "institution.qualifications.clinic_filing"),
+    )
+    return _and(medical, _flag(q.elderly_care_filing, "institution.qualifications.elderly_care_filing"))
+
+
+def _primary_care(snapshot: Snapshot, *types: PrimaryCareType) -> Truth:
+    # The contract sets primary_care_type "when it is a 基层医疗卫生机构": absent means it is not.
+    care_type = snapshot.institution.primary_care_type
+    if care_type is None:
+        return FALSE
+    return Truth(not types or care_type in types)
+
+
+def _has_agreements(snapshot: Snapshot) -> Truth:
+    if snapshot.agreements is None:
+        return Truth(None, ("agreements",))
+    return Truth(bool(snapshot.agreements))
+
+
+def _has_65_plus(snapshot: Snapshot) -> Truth:
+    if snapshot.residents is None:
+        return Truth(None, ("residents",))
+    ages = [r.age for r in snapshot.residents]
+    if any(age is not None and age >= 65 for age in ages):
+        return TRUE
+    unknown = tuple(f"residents[{i}].age" for i, age in enumerate(ages) if age is None)
+    return Truth(None, unknown) if unknown else FALSE
+
+
+_PREDICATES: dict[Predicate, Callable[[Snapshot], Truth]] = {
+    Predicate.ANY_INSTITUTION: lambda s: TRUE,
+    Predicate.YIYANG_INSTITUTION: _yiyang,
+    Predicate.MEDICAL: lambda s: _kind(s, InstitutionKind.MEDICAL),
+    Predicate.ELDERLY_CARE: lambda s: _kind(s, InstitutionKind.ELDERLY_CARE),
+    Predicate.PRIMARY_CARE: _primary_care,
+    Predicate.COMMUNITY_OR_TOWNSHIP_HEALTH_CENTER: lambda s: _primary_care(
+        s, PrimaryCareType.COMMUNITY_HEALTH_CENTER, PrimaryCareType.TOWNSHIP_HEALTH_CENTER
+    ),
+    Predicate.COMMUNITY_HEALTH_STATION: lambda s: _primary_care(s, PrimaryCareType.COMMUNITY_HEALTH_STATION),
+    Predicate.PUBLIC: lambda s: _flag(s.institution.public, "institution.public"),
+    Predicate.HAS_AGREEMENTS: _has_agreements,
+    Predicate.HAS_RESIDENTS_65_PLUS: _has_65_plus,
+}
+
+
+def _and(*parts: Truth) -> Truth:
+    if any(p.value is False for p in parts):
+        return FALSE
+    if all(p.value is True for p in parts):
+        return TRUE
+    return Truth(None, tuple(m for p in parts for m in p.missing))
+
+
+def _or(*parts: Truth) -> Truth:
+    if any(p.value is True for p in parts):
+        return TRUE
+    if all(p.value is False for p in parts):
+        return FALSE
+    return Truth(None, tuple(m for p in parts for m in p.missing))
+
+
+def fact_value(snapshot: Snapshot, path: str) -> bool | None:
+    """The boolean at ``section.key`` (e.g. ``policies.hazard_ledger``), or None when unknown."""
+    section, key = path.split(".", 1)
+    if section == FactSection.QUALIFICATIONS:
+        value: bool | None = getattr(snapshot.institution.qualifications, key)
+        return value
+    mapping = getattr(snapshot, section)
+    if mapping is None:
+        return None
+    for k, v in mapping.items():
+        if k == key:
+            return bool(v)
+    return None
+
+
+def fact_path_field(path: str) -> str:
+    section = path.split(".", 1)[0]
+    return f"institution.{path}" if section == FactSection.QUALIFICATIONS else path
+
+
+def validate_fact_path(path: str) -> str:
+    section, _, key = path.partition(".")
+    try:
+        keys = FACT_KEYS[FactSection(section)]
+    except ValueError:
+        sections = ", ".join(s.value for s in FactSection)
+        raise ValueError(f"unknown fact section {section!r}; use one of: {sections}") from None
+    if key not in keys:
+        raise ValueError(f"unknown fact {path!r}; known {section} keys: {', '.join(sorted(keys))}")
+    return path
+
+
+class FactTest(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    fact: str
+    equals: bool = True
+
+    _check_fact = field_validator("fact")(staticmethod(validate_fact_path))
+
+
+class AllOf(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    all_of: list[Condition] = Field(min_length=1)
+
+
+class AnyOf(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    any_of: list[Condition] = Field(min_length=1)
+
+
+class Not(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    not_: Condition = Field(alias="not")
+
+
+Condition = Annotated[Union[Predicate, FactTest, AllOf, AnyOf, Not], Field(union_mode="left_to_right")]
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+Not.model_rebuild()
+
+
+def holds(condition: Condition, snapshot: Snapshot) -> Truth:
+    if isinstance(condition, Predicate):
+        return _PREDICATES[condition](snapshot)
+    if isinstance(condition, FactTest):
+        value = fact_value(snapshot, condition.fact)
+        if value is None:
+            return Truth(None, (fact_path_field(condition.fact),))
+        return Truth(value == condition.equals)
+    if isinstance(condition, AllOf):
+        return _and(*(holds(c, snapshot) for c in condition.all_of))
+    if isinstance(condition, AnyOf):
+        return _or(*(holds(c, snapshot) for c in condition.any_of))
+    inner = holds(condition.not_, snapshot)
+    return Truth(None if inner.value is None else not inner.value, inner.missing)
+
+
+def describe(condition: Condition) -> Label:
+    """A readable bilingual rendering, for ``rules show`` and docs."""
+    if isinstance(condition, Predicate):
+        return PREDICATE_LABELS[condition]
+    if isinstance(condition, FactTest):
+        return Label(
+            f"{condition.fact} 为 {str(condition.equals).lower()}",
+            f"{condition.fact} is {str(condition.equals).lower()}",
+        )
+    if isinstance(condition, (AllOf, AnyOf)):
+        parts = [describe(c) for c in (condition.all_of if isinstance(condition, AllOf) else condition.any_of)]
+        zh_join, en_join = ("且", " and ") if isinstance(condition, AllOf) else ("或", " or ")
+        return Label(zh_join.join(p.zh for p in parts), en_join.join(f"({p.en})" for p in parts))
+    inner = describe(condition.not_)
+    return Label(f"非（{inner.zh}）", f"not ({inner.en})")

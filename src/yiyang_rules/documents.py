@@ -1,0 +1,179 @@
+"""The document registry: numbers, dates, bundled source texts, article spans and quote search.
+
+Quotes are matched after Unicode NFKC and the removal of all whitespace on both sides, because the
+PDF-extracted texts break lines mid-sentence and mix full-width and half-width punctuation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from difflib import SequenceMatcher
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from .resources import sources_dir
+
+_WHITESPACE = re.compile(r"\s+")
+_SECTION = re.compile(r"^([一二三四五六七八九十]+)、")
+_ARTICLE = re.compile(r"^[（(]\s*([一二三四五六七八九十]+)\s*[)）]")
+
+
+def normalise(text: str) -> str:
+    """NFKC, then drop every whitespace character."""
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+@dataclass(frozen=True)
+class ArticleSpan:
+    label: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class QuoteMatch:
+    found: bool
+    article_ok: bool
+    closest: str = ""
+    found_in: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    number: str
+    file: str
+    sha256: str
+    title: str
+    issuer: str
+    layer: str
+    date: date | None
+    date_note: str
+    in_force_no_later_than: date | None
+    text: str = field(repr=False)
+    normalised: str = field(repr=False)
+    articles: tuple[ArticleSpan, ...] = field(repr=False)
+
+    @property
+    def actual_sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @property
+    def text_changed(self) -> bool:
+        return self.actual_sha256 != self.sha256
+
+    @property
+    def known_in_force_from(self) -> date | None:
+        """The earliest day the document is known to be in force: its date, else what is known."""
+        return self.date or self.in_force_no_later_than
+
+    def article(self, label: str) -> ArticleSpan | None:
+        wanted = normalise(label)
+        for span in self.articles:
+            if normalise(span.label) == wanted:
+                return span
+        return None
+
+    def find_quote(self, quote: str, label: str) -> QuoteMatch:
+        needle = normalise(quote)
+        span = self.article(label)
+        if needle and needle in self.normalised:
+            if span is not None and needle in self.normalised[span.start : span.end]:
+                return QuoteMatch(True, True)
+            holders = tuple(
+                a.label for a in self.articles if needle in self.normalised[a.start : a.end]
+            )
+            return QuoteMatch(True, False, found_in=holders)
+        return QuoteMatch(False, span is not None, closest=self.closest_passage(needle))
+
+    def closest_passage(self, needle: str) -> str:
+        """The passage of the source most like ``needle``, anchored on their longest common run."""
+        if not needle:
+            return ""
+        matcher = SequenceMatcher(None, self.normalised, needle, autojunk=False)
+        match = matcher.find_longest_match(0, len(self.normalised), 0, len(needle))
+        start = max(0, match.a - match.b)
+        return self.normalised[start : start + len(needle) + 4]
+
+
+def _article_spans(text: str, extra: list[dict[str, str]]) -> tuple[ArticleSpan, ...]:
+    """Sections (``七``) and numbered articles (``七（二十四）``) found at line starts."""
+    marks: list[tuple[int, str, bool]] = []  # (offset in normalised text, label, is_section)
+    offset = 0
+    section = ""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if m := _SECTION.match(stripped):
+            section = m.group(1)
+            marks.append((offset, section, True))
+        elif (m := _ARTICLE.match(stripped)) and section:
+            marks.append((offset, f"{section}（{m.group(1)}）", False))
+        offset += len(normalise(line))
+    total = offset
+    normalised = normalise(text)
+    for item in extra:
+        pos = normalised.find(normalise(item["marker"]))
+        if pos >= 0:
+            marks.append((pos, item["label"], True))
+    marks.sort()
+    spans: list[ArticleSpan] = []
+    if marks and marks[0][0] > 0:
+        spans.append(ArticleSpan("前言", 0, marks[0][0]))
+    for index, (start, label, is_section) in enumerate(marks):
+        # A section runs to the next section; an article to the next mark of any kind.
+        later = [m for m in marks[index + 1 :] if m[2] or not is_section]
+        end = later[0][0] if later else total
+        spans.append(ArticleSpan(label, start, end))
+    return tuple(spans)
+
+
+@dataclass(frozen=True)
+class Registry:
+    documents: dict[str, Document]
+
+    def get(self, number: str) -> Document | None:
+        return self.documents.get(number) or self._by_normalised().get(normalise(number))
+
+    @cache  # noqa: B019 - the registry is immutable and lives as long as the process
+    def _by_normalised(self) -> dict[str, Document]:
+        return {normalise(k): v for k, v in self.documents.items()}
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+def _as_date(value: object) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+@cache
+def load_registry(directory: Path | None = None) -> Registry:
+    folder = directory or sources_dir()
+    raw = yaml.safe_load((folder / "registry.yaml").read_text(encoding="utf-8"))
+    documents: dict[str, Document] = {}
+    for entry in raw["documents"]:
+        text = (folder / entry["file"]).read_text(encoding="utf-8")
+        documents[entry["number"]] = Document(
+            number=entry["number"],
+            file=entry["file"],
+            sha256=entry["sha256"],
+            title=entry["title"],
+            issuer=entry["issuer"],
+            layer=entry["layer"],
+            date=_as_date(entry.get("date")),
+            date_note=entry.get("date_note", ""),
+            in_force_no_later_than=_as_date(entry.get("in_force_no_later_than")),
+            text=text,
+            normalised=normalise(text),
+            articles=_article_spans(text, entry.get("extra_articles", [])),
+        )
+    return Registry(documents)

@@ -1,0 +1,101 @@
+"""Which layers apply: from the snapshot's province in any spelling the contract allows."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .documents import normalise
+from .errors import JurisdictionError
+from .snapshot import Institution
+
+
+class Province(NamedTuple):
+    slug: str
+    name: str  # the full Chinese name
+    code: str  # GB/T 2260
+
+
+PROVINCES: tuple[Province, ...] = (
+    Province("beijing", "北京市", "110000"),
+    Province("tianjin", "天津市", "120000"),
+    Province("hebei", "河北省", "130000"),
+    Province("shanxi", "山西省", "140000"),
+    Province("inner-mongolia", "内蒙古自治区", "150000"),
+    Province("liaoning", "辽宁省", "210000"),
+    Province("jilin", "吉林省", "220000"),
+    Province("heilongjiang", "黑龙江省", "230000"),
+    Province("shanghai", "上海市", "310000"),
+    Province("jiangsu", "江苏省", "320000"),
+    Province("zhejiang", "浙江省", "330000"),
+    Province("anhui", "安徽省", "340000"),
+    Province("fujian", "福建省", "350000"),
+    Province("jiangxi", "江西省", "360000"),
+    Province("shandong", "山东省", "370000"),
+    Province("henan", "河南省", "410000"),
+    Province("hubei", "湖北省", "420000"),
+    Province("hunan", "湖南省", "430000"),
+    Province("guangdong", "广东省", "440000"),
+    Province("guangxi", "广西壮族自治区", "450000"),
+    Province("hainan", "海南省", "460000"),
+    Province("chongqing", "重庆市", "500000"),
+    Province("sichuan", "四川省", "510000"),
+    Province("guizhou", "贵州省", "520000"),
+    Province("yunnan", "云南省", "530000"),
+    Province("tibet", "西藏自治区", "540000"),
+    Province("shaanxi", "陕西省", "610000"),
+    Province("gansu", "甘肃省", "620000"),
+    Province("qinghai", "青海省", "630000"),
+    Province("ningxia", "宁夏回族自治区", "640000"),
+    Province("xinjiang", "新疆维吾尔自治区", "650000"),
+    Province("taiwan", "台湾省", "710000"),
+    Province("hong-kong", "香港特别行政区", "810000"),
+    Province("macao", "澳门特别行政区", "820000"),
+)
+
+_SHORT_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
+
+
+def _short(name: str) -> str:
+    for suffix in _SHORT_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+_LOOKUP: dict[str, Province] = {}
+for _p in PROVINCES:
+    for _key in (_p.slug, _p.slug.replace("-", "_"), _p.slug.replace("-", ""), _p.name, _short(_p.name), _p.code):
+        _LOOKUP[normalise(_key).lower()] = _p
+
+ACCEPTED_FORMS = "a slug (beijing, shaanxi, hebei, …), a Chinese name (北京市, 北京, 陕西省, 陕西), or a GB/T 2260 code (110000, 610000)"
+
+
+def resolve_province(text: str) -> Province:
+    found = _LOOKUP.get(normalise(text).lower())
+    if found is None:
+        raise JurisdictionError(f"unknown province {text!r}; use {ACCEPTED_FORMS}")
+    return found
+
+
+def province_of(institution: Institution) -> Province:
+    """From ``province``, else from the first two digits of ``region_code``; the two must agree."""
+    from_region = None
+    if institution.region_code is not None:
+        from_region = _LOOKUP.get(institution.region_code[:2] + "0000")
+        if from_region is None:
+            raise JurisdictionError(
+                f"institution.region_code {institution.region_code!r} names no province (first two digits)"
+            )
+    if institution.province is not None:
+        try:
+            named = resolve_province(institution.province)
+        except JurisdictionError as exc:
+            raise JurisdictionError(f"institution.province: {exc}") from None
+        if from_region is not None and from_region != named:
+            raise JurisdictionError(
+                f"institution.province {institution.province!r} and institution.region_code "
+                f"{institution.region_code!r} name different provinces"
+            )
+        return named
+    assert from_region is not None  # the snapshot model requires one of the two
+    return from_region

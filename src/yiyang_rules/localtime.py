@@ -1,0 +1,136 @@
+"""Calendar time in Asia/Shanghai: the contract's date type, calendar periods, month arithmetic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+import pendulum
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+SHANGHAI = pendulum.timezone("Asia/Shanghai")
+
+
+def to_shanghai_date(value: date | datetime) -> date:
+    """A date-time with an offset becomes its Asia/Shanghai local date; one without is local time."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return value.date()
+        return value.astimezone(SHANGHAI).date()
+    return value
+
+
+def today_in_shanghai() -> date:
+    return pendulum.now(SHANGHAI).date()
+
+
+def parse_local_date(text: str) -> date:
+    """Parse a command-line date (``--as-of``) with the same rules as the snapshot."""
+    parsed = pendulum.parse(text, exact=True, tz=SHANGHAI)
+    if isinstance(parsed, datetime):
+        return to_shanghai_date(parsed)
+    if isinstance(parsed, date):
+        return parsed
+    raise ValueError(f"not a date: {text!r}")
+
+
+class _LocalDateAnnotation:
+    """Pydantic type: ``YYYY-MM-DD`` or an ISO 8601 date-time, normalised to the Shanghai date.
+
+    One custom error (no union branch names in the error location), so that a bad date is
+    reported at the field's own path, e.g. ``activities[3].date``.
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, _source: Any, _handler: GetCoreSchemaHandler) -> Any:
+        either = core_schema.union_schema(
+            [core_schema.date_schema(), core_schema.datetime_schema()],
+            custom_error_type="local_date",
+            custom_error_message=(
+                "Input should be a date YYYY-MM-DD or an ISO 8601 date-time such as 2026-03-31T20:30:00+08:00"
+            ),
+        )
+        return core_schema.no_info_after_validator_function(to_shanghai_date, either)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, _schema: Any, _handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {
+            "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}],
+            "description": "YYYY-MM-DD, or a date-time (one with an offset becomes its Asia/Shanghai date)",
+        }
+
+
+LocalDate = Annotated[date, _LocalDateAnnotation]
+
+
+def add_months(start: date, months: int) -> date:
+    """Calendar-month arithmetic, clamped to the month's end: 2026-01-31 + 1 month = 2026-02-28."""
+    return pendulum.Date(start.year, start.month, start.day).add(months=months)
+
+
+class PeriodUnit(StrEnum):
+    MONTH = "month"
+    QUARTER = "quarter"
+    HALF_YEAR = "half_year"
+    YEAR = "year"
+
+
+PERIOD_MONTHS: dict[PeriodUnit, int] = {
+    PeriodUnit.MONTH: 1,
+    PeriodUnit.QUARTER: 3,
+    PeriodUnit.HALF_YEAR: 6,
+    PeriodUnit.YEAR: 12,
+}
+
+PERIOD_LABELS: dict[PeriodUnit, tuple[str, str]] = {
+    PeriodUnit.MONTH: ("每月", "month"),
+    PeriodUnit.QUARTER: ("每季度", "quarter"),
+    PeriodUnit.HALF_YEAR: ("每半年", "half-year"),
+    PeriodUnit.YEAR: ("每年", "year"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """One calendar period, inclusive at both ends."""
+
+    unit: PeriodUnit
+    start: date
+    end: date
+
+    @property
+    def label(self) -> str:
+        """``2026-04``, ``2026-Q2``, ``2026-H1``, ``2026``."""
+        if self.unit is PeriodUnit.MONTH:
+            return f"{self.start.year}-{self.start.month:02d}"
+        if self.unit is PeriodUnit.QUARTER:
+            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+        if self.unit is PeriodUnit.HALF_YEAR:
+            return f"{self.start.year}-H{1 if self.start.month <= 6 else 2}"
+        return f"{self.start.year}"
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+def period_containing(unit: PeriodUnit, day: date) -> Period:
+    length = PERIOD_MONTHS[unit]
+    first_month = ((day.month - 1) // length) * length + 1
+    start = date(day.year, first_month, 1)
+    end = pendulum.Date(start.year, start.month, 1).add(months=length).subtract(days=1)
+    return Period(unit, start, date(end.year, end.month, end.day))
+
+
+def periods_overlapping(unit: PeriodUnit, start: date, end: date) -> list[Period]:
+    """Every calendar period of ``unit`` that shares at least one day with ``[start, end]``."""
+    periods: list[Period] = []
+    current = period_containing(unit, start)
+    while current.start <= end:
+        periods.append(current)
+        nxt = pendulum.Date(current.end.year, current.end.month, current.end.day).add(days=1)
+        current = period_containing(unit, date(nxt.year, nxt.month, nxt.day))
+    return periods

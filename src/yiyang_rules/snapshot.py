@@ -1,0 +1,182 @@
+"""The institution snapshot (contract section 1), as strict pydantic models.
+
+Unknown keys and unknown enum values are errors; ``extensions`` is the only free-form place. An
+absent field means "unknown", never "false" or "none": ``activities`` left out is not the same as
+``activities: []``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+
+from .localtime import LocalDate
+from .vocabulary import (
+    ActivityKind,
+    AssessmentKind,
+    FacilityKey,
+    InstitutionKind,
+    PolicyKey,
+    PracticeKey,
+    PrimaryCareType,
+)
+
+NonNegativeInt = Annotated[int, Field(ge=0)]
+NonEmptyStr = Annotated[str, Field(min_length=1)]
+Extensions = dict[str, Any]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Window(_Strict):
+    start: LocalDate
+    end: LocalDate
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Window:
+        if self.start > self.end:
+            raise ValueError(f"period.start {self.start} is after period.end {self.end}; start <= end")
+        return self
+
+
+class Qualifications(_Strict):
+    medical_practice_license: StrictBool | None = None
+    clinic_filing: StrictBool | None = None
+    elderly_care_filing: StrictBool | None = None
+    business_scope_includes_elderly_care: StrictBool | None = None
+
+
+class Institution(_Strict):
+    id: NonEmptyStr
+    name: NonEmptyStr
+    province: NonEmptyStr | None = None
+    region_code: Annotated[str, Field(pattern=r"^\d{6}$")] | None = None
+    kinds: Annotated[list[InstitutionKind], Field(min_length=1)]
+    primary_care_type: PrimaryCareType | None = None
+    public: StrictBool | None = None
+    qualifications: Qualifications = Field(default_factory=Qualifications)
+    extensions: Extensions | None = None
+
+    @model_validator(mode="after")
+    def _located(self) -> Institution:
+        if self.province is None and self.region_code is None:
+            raise ValueError("give institution.province or institution.region_code")
+        return self
+
+
+class Activity(_Strict):
+    id: NonEmptyStr | None = None
+    kind: ActivityKind
+    date: LocalDate
+    topic: str | None = None
+    participants: NonNegativeInt | None = None
+    note: str | None = None
+    extensions: Extensions | None = None
+
+
+class Assessment(_Strict):
+    kind: AssessmentKind
+    date: LocalDate
+
+
+class Resident(_Strict):
+    id: NonEmptyStr
+    admitted: LocalDate
+    discharged: LocalDate | None = None
+    age: Annotated[int, Field(ge=0, le=150)] | None = None
+    assessments: list[Assessment] | None = None
+    service_plan: LocalDate | None = Field(
+        default=None, description="the day a 针对性服务方案 was drawn up for the resident"
+    )
+    extensions: Extensions | None = None
+
+
+class PressureUlcers(_Strict):
+    residents: NonNegativeInt
+    new_grade2_plus: NonNegativeInt
+
+    @model_validator(mode="after")
+    def _bounded(self) -> PressureUlcers:
+        if self.new_grade2_plus > self.residents:
+            raise ValueError(
+                f"new_grade2_plus ({self.new_grade2_plus}) exceeds residents ({self.residents})"
+            )
+        return self
+
+
+class Training(_Strict):
+    """Managers and professional staff (管理人员、专业技术人员) and how many of them are trained."""
+
+    staff_in_scope: NonNegativeInt
+    staff_trained: NonNegativeInt
+
+    @model_validator(mode="after")
+    def _bounded(self) -> Training:
+        if self.staff_trained > self.staff_in_scope:
+            raise ValueError(
+                f"staff_trained ({self.staff_trained}) exceeds staff_in_scope ({self.staff_in_scope})"
+            )
+        return self
+
+
+class Quality(_Strict):
+    pressure_ulcers: PressureUlcers | None = None
+    training: Training | None = None
+
+
+class HazardPlan(_Strict):
+    responsible: NonEmptyStr | None = None
+    deadline: LocalDate | None = None
+    measures: str | None = None
+
+
+class Hazard(_Strict):
+    id: NonEmptyStr
+    found: LocalDate
+    rectified: LocalDate | None = None
+    plan: HazardPlan | None = None
+    description: str | None = None
+    extensions: Extensions | None = None
+
+
+class TcmTechnique(_Strict):
+    name: NonEmptyStr
+    category: NonEmptyStr
+
+
+class Agreement(_Strict):
+    id: NonEmptyStr
+    partner: NonEmptyStr
+    signed: LocalDate
+    reported: LocalDate | None = None
+    expires: LocalDate | None = None
+    renewed: LocalDate | None = Field(default=None, description="renewed in writing (书面续签) on this day")
+    terminated: LocalDate | None = None
+    dispute_clause: StrictBool | None = None
+    confidentiality_clause: StrictBool | None = None
+    extensions: Extensions | None = None
+
+
+class Snapshot(_Strict):
+    schema_version: Literal["1"]
+    as_of: LocalDate | None = None
+    period: Window
+    institution: Institution
+    activities: list[Activity] | None = None
+    residents: list[Resident] | None = None
+    quality: Quality | None = None
+    policies: dict[PolicyKey, StrictBool] | None = None
+    facilities: dict[FacilityKey, StrictBool] | None = None
+    practices: dict[PracticeKey, StrictBool] | None = None
+    hazards: list[Hazard] | None = None
+    tcm_techniques: list[TcmTechnique] | None = None
+    agreements: list[Agreement] | None = None
+    extensions: Extensions | None = None
+
+
+def window_of(snapshot: Snapshot) -> tuple[date, date]:
+    return snapshot.period.start, snapshot.period.end
