@@ -1,0 +1,331 @@
+"""The ``yiyang`` command line (contract section 4).
+
+Exit codes: 0 no mandatory obligation is non_compliant; 1 at least one is; 2 the input or the
+command is wrong (a clear message on stderr naming the file and the field path, never a traceback).
+In a batch, every snapshot that can be checked is checked; a bad one is reported and makes the
+exit code 2 at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import typer
+
+from .. import __version__
+from ..catalog import NATIONAL, load_rules
+from ..conditions import describe
+from ..diff import layer_diff
+from ..engine import Engine
+from ..errors import InputError, JurisdictionError, RuleCatalogError, YiyangError
+from ..jurisdiction import ACCEPTED_FORMS, resolve_province
+from ..localtime import parse_local_date
+from ..render import RENDERERS
+from ..validation import example_cases, validate
+
+EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
+
+app = typer.Typer(
+    name="yiyang",
+    help="Check 医养结合 institutions against versioned, cited policy rules.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+rules_app = typer.Typer(help="List, show, diff and validate the rule files.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+def _report_input_error(error: InputError) -> None:
+    for problem in error.problems:
+        typer.echo(f"error: {error.source}: {problem}", err=True)
+
+
+def _load_engine(jurisdiction: str | None) -> Engine:
+    try:
+        return Engine.load(jurisdiction)
+    except JurisdictionError as exc:
+        raise _fail(f"--jurisdiction: {exc}") from None
+    except RuleCatalogError as exc:
+        raise _fail(f"the rule files do not load (run `yiyang rules validate`):\n{exc}") from None
+
+
+def _as_of(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return parse_local_date(text)
+    except Exception:  # pendulum raises several types for bad text
+        raise _fail(f"--as-of {text!r} is not a date; use YYYY-MM-DD") from None
+
+
+@dataclass(frozen=True)
+class _Item:
+    source: str
+    data: bytes
+
+
+def _snapshot_items(path: Path) -> Iterator[_Item | InputError]:
+    """The snapshots of one file: a .jsonl file gives one per line, streamed."""
+    if not path.is_file():
+        yield InputError(str(path), ["no such file"])
+        return
+    if path.suffix.lower() == ".jsonl":
+        with path.open("rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    yield _Item(f"{path}:{number}", line)
+        return
+    try:
+        yield _Item(str(path), path.read_bytes())
+    except OSError as exc:
+        yield InputError(str(path), [f"cannot read the file: {exc.strerror}"])
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        handle = path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"--output {path}: {exc.strerror}") from None
+    with handle:
+        yield handle
+
+
+@app.command()
+def check(
+    snapshots: Annotated[list[Path], typer.Argument(help="snapshot .json files, or .jsonl with one per line")],
+    jurisdiction: Annotated[
+        str | None,
+        typer.Option("--jurisdiction", "-j", help="national, or a province (default: the snapshot's own)"),
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="evaluation date YYYY-MM-DD")] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help=f"one of: {', '.join(RENDERERS)}")
+    ] = "table",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="write here instead of stdout")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="zh or en, for table, markdown and sarif")] = "zh",
+) -> None:
+    """Check snapshots; exit 1 when a mandatory obligation is not met, 2 on bad input."""
+    renderer = RENDERERS.get(output_format)
+    if renderer is None:
+        raise _fail(f"--format {output_format!r} is unknown; use one of: {', '.join(RENDERERS)}")
+    if lang not in ("zh", "en"):
+        raise _fail(f"--lang {lang!r} is unknown; use zh or en")
+    day = _as_of(as_of)
+    engine = _load_engine(jurisdiction)
+    violated = bad_input = False
+    with _output(output) as out:
+        for path in snapshots:
+            for item in _snapshot_items(path):
+                if isinstance(item, InputError):
+                    _report_input_error(item)
+                    bad_input = True
+                    continue
+                try:
+                    report = engine.check(item.data, as_of=day, source=item.source)
+                except InputError as exc:
+                    _report_input_error(exc)
+                    bad_input = True
+                    continue
+                out.write(renderer.render(report, lang))
+                violated = violated or bool(report.mandatory_violations)
+    if bad_input:
+        raise typer.Exit(EXIT_BAD_INPUT)
+    raise typer.Exit(EXIT_VIOLATION if violated else EXIT_OK)
+
+
+def _catalog_layers(jurisdiction: str | None) -> str:
+    if jurisdiction is None or jurisdiction.strip().lower() == NATIONAL:
+        return NATIONAL
+    try:
+        return resolve_province(jurisdiction).slug
+    except JurisdictionError as exc:
+        raise _fail(f"--jurisdiction: {exc}") from None
+
+
+@rules_app.command("list")
+def list_rules(
+    jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", "-j", help="national or a province")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+    lang: Annotated[str, typer.Option("--lang")] = "zh",
+) -> None:
+    """The rules a jurisdiction holds."""
+    engine = _load_engine(None)
+    layer = _catalog_layers(jurisdiction)
+    catalog = engine.catalogs.get(layer, engine.catalogs[NATIONAL])
+    rows = [
+        {
+            "id": r.id,
+            "version": r.schedule.versions[-1].version,
+            "level": r.level.value,
+            "kind": r.kind.name,
+            "layers": list(r.layers),
+            "overlay": r.operation.value if r.operation else None,
+            "title": {"zh": r.title.zh, "en": r.title.en},
+        }
+        for r in catalog.rules
+    ]
+    if output_format == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if output_format != "table":
+        raise _fail(f"--format {output_format!r} is unknown; use table or json")
+    for row in rows:
+        layers = "+".join(row["layers"]) + (f" ({row['overlay']})" if row["overlay"] else "")
+        title = row["title"]["en" if lang == "en" else "zh"]
+        typer.echo(f"{row['id']:<44} {row['level']:<12} {layers:<26} {title}")
+    typer.echo(f"{len(rows)} rules in {' + '.join(catalog.layers)}")
+
+
+@rules_app.command("show")
+def show_rule(
+    rule_id: Annotated[str, typer.Argument(help="the rule id, e.g. fire.inspection-monthly")],
+    jurisdiction: Annotated[
+        str | None, typer.Option("--jurisdiction", "-j", help="show the rule as a province compiles it")
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json")] = "text",
+) -> None:
+    """A rule's citations with quotes, applicability, version history and examples."""
+    engine = _load_engine(None)
+    layer = _catalog_layers(jurisdiction)
+    order = [layer] + [k for k in engine.catalogs if k != layer]
+    rule = next((c.get(rule_id) for k in order if (c := engine.catalogs[k]).get(rule_id)), None)
+    if rule is None:
+        raise _fail(f"no rule {rule_id!r}; `yiyang rules list` shows the ids")
+    applies = describe(rule.applies_to)
+    data: dict[str, Any] = {
+        "id": rule.id,
+        "title": {"zh": rule.title.zh, "en": rule.title.en},
+        "level": rule.level.value,
+        "layers": list(rule.layers),
+        "overlay": rule.operation.value if rule.operation else None,
+        "applies_to": {"zh": applies.zh, "en": applies.en},
+        "check_kind": rule.kind.name,
+        "citations": [c.model_dump() for c in rule.citations],
+        "versions": [
+            {
+                "version": h.version,
+                "from": h.start.isoformat(),
+                "until": h.until.isoformat() if h.until else None,
+                "layer": h.layer,
+                "basis": h.basis,
+                "changes": h.changes,
+                "check": v.params.model_dump(mode="json"),
+            }
+            for h, v in zip(rule.history, rule.schedule.versions)
+        ],
+        "examples": [{"layer": layer_name, "name": e.name, "expect": e.expect.value} for layer_name, e in rule.examples],
+    }
+    if output_format == "json":
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    lines = [
+        f"{rule.id}  [{rule.level.value}]  layers: {' + '.join(rule.layers)}"
+        + (f" ({data['overlay']})" if data["overlay"] else ""),
+        f"  {rule.title.zh}",
+        f"  {rule.title.en}",
+        f"applies to: {applies.zh}",
+        f"            {applies.en}",
+        "citations:",
+        *[f"  {c.document} {c.article}：“{c.quote}”" for c in rule.citations],
+        "versions:",
+    ]
+    for version in data["versions"]:
+        until = version["until"] or "—"
+        lines.append(f"  {version['version']:<16} {version['from']} → {until}  ({version['layer']})")
+        lines.append(f"      basis: {version['basis']}")
+        if version["changes"]:
+            lines.append(f"      changes: {version['changes']}")
+        lines.append(f"      check: {json.dumps(version['check'], ensure_ascii=False)}")
+    lines.append("examples:")
+    lines.extend(f"  [{e['layer']}] {e['name']} → {e['expect']}" for e in data["examples"])
+    typer.echo("\n".join(lines))
+
+
+@rules_app.command("validate")
+def validate_rules(
+    directory: Annotated[Path | None, typer.Argument(help="the rules folder (default: the bundled rules)")] = None,
+    skip_examples: Annotated[bool, typer.Option("--skip-examples", help="do not run the examples")] = False,
+) -> None:
+    """Schema, ids = file stems, versions, citations against the sources, overlays, examples."""
+    if directory is not None and not directory.is_dir():
+        raise _fail(f"{directory}: no such rules directory")
+    problems = validate(directory, run_examples=not skip_examples)
+    for problem in problems:
+        typer.echo(str(problem))
+    loaded = load_rules(directory)
+    examples = 0 if skip_examples else sum(1 for _ in example_cases(loaded))
+    summary = f"{len(loaded.sources)} rule files, {examples} examples: {len(problems)} problem(s)"
+    typer.echo(summary)
+    raise typer.Exit(1 if problems else 0)
+
+
+@rules_app.command("diff")
+def diff_layers(
+    base: Annotated[str, typer.Argument(help="the base layer: national")],
+    layer: Annotated[str, typer.Argument(help="a province layer, e.g. beijing or shaanxi")],
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json")] = "text",
+) -> None:
+    """What a province restates, tightens, adds or retires."""
+    loaded = load_rules()
+    if loaded.problems:
+        raise _fail("the rule files do not load (run `yiyang rules validate`)")
+    try:
+        slug = resolve_province(layer).slug
+    except JurisdictionError:
+        raise _fail(f"{layer!r} is not a province; use {ACCEPTED_FORMS}") from None
+    try:
+        changes = layer_diff(loaded, base.strip().lower(), slug)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    if output_format == "json":
+        typer.echo(json.dumps([c.as_dict() for c in changes], ensure_ascii=False, indent=2))
+        return
+    if not changes:
+        typer.echo(f"{slug}: no overlay; the national rules apply unchanged")
+        return
+    marks = {"tighten": "~", "add": "+", "retire": "-", "restate": "="}
+    for change in changes:
+        typer.echo(f"{marks[change.operation]} {change.operation:<8} {change.rule_id}  {change.title_zh}")
+        for cite in change.citations:
+            typer.echo(f"      {cite}")
+        if change.operation == "tighten":
+            typer.echo(f"      national {change.base_version}: {json.dumps(change.base_check, ensure_ascii=False)}")
+            typer.echo(f"      {slug} from {change.in_force_from}: {json.dumps(change.new_check, ensure_ascii=False)}")
+        elif change.operation == "add":
+            typer.echo(f"      from {change.in_force_from}: {json.dumps(change.new_check, ensure_ascii=False)}")
+    counts = {op: sum(1 for c in changes if c.operation == op) for op in marks}
+    typer.echo(", ".join(f"{n} {op}" for op, n in counts.items()))
+
+
+@app.command()
+def version() -> None:
+    """Print the engine version."""
+    typer.echo(f"yiyang-rules {__version__}")
+
+
+def main() -> None:
+    """Console entry point: domain errors become exit 2 with a message, never a traceback."""
+    try:
+        app()
+    except YiyangError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,71 @@
+"""What a province layer does to the national rules: restate, tighten, add or retire.
+
+This is what a rule maintainer reviews in a pull request (``yiyang rules diff national beijing``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .catalog import NATIONAL, LoadedRules
+from .rulefile import OverlayOperation
+
+
+@dataclass(frozen=True)
+class LayerChange:
+    rule_id: str
+    operation: str  # restate | tighten | retire | add
+    title_zh: str
+    title_en: str
+    citations: tuple[str, ...]
+    base_version: str | None
+    base_check: dict[str, Any] | None
+    new_check: dict[str, Any] | None
+    in_force_from: str | None
+    note: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule_id": self.rule_id,
+            "operation": self.operation,
+            "title": {"zh": self.title_zh, "en": self.title_en},
+            "citations": list(self.citations),
+            "base_version": self.base_version,
+            "base_check": self.base_check,
+            "check": self.new_check,
+            "in_force_from": self.in_force_from,
+            "note": self.note,
+        }
+
+
+def layer_diff(loaded: LoadedRules, base_layer: str, layer: str) -> list[LayerChange]:
+    if base_layer != NATIONAL:
+        raise ValueError("overlays are written against the national layer: use `national` as the base")
+    national = loaded.layer(NATIONAL)
+    changes: list[LayerChange] = []
+    for rule_id, source in sorted(loaded.layer(layer).items()):
+        rule = source.rule
+        base = national.get(rule_id)
+        title = rule.title or (base.rule.title if base else None)
+        cites = tuple(f"{c.document} {c.article}：{c.quote}" for c in rule.citations)
+        base_check = (
+            base.rule.versions[-1].check.model_dump(mode="json") if base and base.rule.versions else None
+        )
+        new_check = rule.versions[-1].check.model_dump(mode="json") if rule.versions else None
+        changes.append(
+            LayerChange(
+                rule_id=rule_id,
+                operation="add" if rule.overlay is None else rule.overlay.operation.value,
+                title_zh=title.zh if title else rule_id,
+                title_en=title.en if title else rule_id,
+                citations=cites,
+                base_version=rule.overlay.base_version if rule.overlay else None,
+                base_check=base_check if rule.overlay else None,
+                new_check=new_check if (rule.overlay is None or rule.overlay.operation is OverlayOperation.TIGHTEN) else None,
+                in_force_from=rule.versions[0].in_force.from_.isoformat() if rule.versions else None,
+                note=rule.overlay.note if rule.overlay else rule.notes,
+            )
+        )
+    order = {"tighten": 0, "add": 1, "retire": 2, "restate": 3}
+    return sorted(changes, key=lambda c: (order[c.operation], c.rule_id))
