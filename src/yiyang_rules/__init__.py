@@ -1,8 +1,8 @@
 """yiyang-rules: China's 医养结合 policy documents as versioned, cited, machine-checkable rules.
 
-    >>> from yiyang_rules import Engine
-    >>> engine = Engine.load()                 # compile the bundled rules once
-    >>> report = engine.check("snapshot.json") # doctest: +SKIP
+>>> from yiyang_rules import Engine
+>>> engine = Engine.load()                 # compile the bundled rules once
+>>> report = engine.check("snapshot.json") # doctest: +SKIP
 """
 
 from ._version import __version__

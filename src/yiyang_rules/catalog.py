@@ -22,7 +22,16 @@ from .checks.base import Schedule, ScheduledVersion
 from .conditions import Condition
 from .errors import Problem, format_loc
 from .resources import rules_dir
-from .rulefile import Citation, Example, Level, Localized, OverlayOperation, RuleFile, RuleVersion, version_spans
+from .rulefile import (
+    Citation,
+    Example,
+    Level,
+    Localized,
+    OverlayOperation,
+    RuleFile,
+    RuleVersion,
+    version_spans,
+)
 from .yamlfile import LoadedYaml, YamlError, load_yaml_file
 
 NATIONAL = "national"
@@ -144,13 +153,19 @@ def load_rules(directory: Path | None = None) -> LoadedRules:
         key = (source.layer, source.rule.id)
         if key in seen:
             problems.append(
-                Problem(str(source.path), source.line_of("id"), f"duplicate id {source.rule.id!r} (also {seen[key].path})")
+                Problem(
+                    str(source.path),
+                    source.line_of("id"),
+                    f"duplicate id {source.rule.id!r} (also {seen[key].path})",
+                )
             )
         seen[key] = source
     return LoadedRules(tuple(sources), tuple(problems))
 
 
-def _schedule(spans: Iterable[tuple[RuleVersion, Any, Any, str]]) -> tuple[Schedule[Any], tuple[VersionInfo, ...]]:
+def _schedule(
+    spans: Iterable[tuple[RuleVersion, Any, Any, str]],
+) -> tuple[Schedule[Any], tuple[VersionInfo, ...]]:
     versions = []
     history = []
     for version, start, until, layer in spans:
@@ -195,20 +210,31 @@ def _apply_overlay(base: CompiledRule, overlay: RuleSource) -> CompiledRule | No
     }
     if operation is OverlayOperation.RESTATE:
         return CompiledRule(
-            id=base.id, title=rule.title or base.title, level=base.level, applies_to=base.applies_to,
-            kind=base.kind, schedule=base.schedule, history=base.history, **common,
+            id=base.id,
+            title=rule.title or base.title,
+            level=base.level,
+            applies_to=base.applies_to,
+            kind=base.kind,
+            schedule=base.schedule,
+            history=base.history,
+            **common,
         )
     assert rule.versions
     first = rule.versions[0].in_force.from_
     # National versions keep judging the periods before the province's version took effect.
     kept: list[tuple[RuleVersion | None, ScheduledVersion[Any], VersionInfo]] = []
-    for scheduled, info in zip(base.schedule.versions, base.history):
+    for scheduled, info in zip(base.schedule.versions, base.history, strict=True):
         if scheduled.start >= first:
             continue
-        until = scheduled.until if scheduled.until is not None and scheduled.until < first else first - timedelta(days=1)
+        until = (
+            scheduled.until if scheduled.until is not None and scheduled.until < first else first - timedelta(days=1)
+        )
         kept.append(
-            (None, ScheduledVersion(scheduled.version, scheduled.start, until, scheduled.params),
-             VersionInfo(info.version, info.start, until, info.basis, info.layer, info.changes))
+            (
+                None,
+                ScheduledVersion(scheduled.version, scheduled.start, until, scheduled.params),
+                VersionInfo(info.version, info.start, until, info.basis, info.layer, info.changes),
+            )
         )
     schedule, history = _schedule((v, s, u, overlay.layer) for v, s, u in version_spans(rule.versions))
     return CompiledRule(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Union
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -192,7 +192,7 @@ class Not(BaseModel):
     not_: Condition = Field(alias="not")
 
 
-Condition = Annotated[Union[Predicate, FactTest, AllOf, AnyOf, Not], Field(union_mode="left_to_right")]
+Condition = Annotated[Predicate | FactTest | AllOf | AnyOf | Not, Field(union_mode="left_to_right")]
 AllOf.model_rebuild()
 AnyOf.model_rebuild()
 Not.model_rebuild()

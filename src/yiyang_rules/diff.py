@@ -49,9 +49,7 @@ def layer_diff(loaded: LoadedRules, base_layer: str, layer: str) -> list[LayerCh
         base = national.get(rule_id)
         title = rule.title or (base.rule.title if base else None)
         cites = tuple(f"{c.document} {c.article}：{c.quote}" for c in rule.citations)
-        base_check = (
-            base.rule.versions[-1].check.model_dump(mode="json") if base and base.rule.versions else None
-        )
+        base_check = base.rule.versions[-1].check.model_dump(mode="json") if base and base.rule.versions else None
         new_check = rule.versions[-1].check.model_dump(mode="json") if rule.versions else None
         changes.append(
             LayerChange(
@@ -62,7 +60,9 @@ def layer_diff(loaded: LoadedRules, base_layer: str, layer: str) -> list[LayerCh
                 citations=cites,
                 base_version=rule.overlay.base_version if rule.overlay else None,
                 base_check=base_check if rule.overlay else None,
-                new_check=new_check if (rule.overlay is None or rule.overlay.operation is OverlayOperation.TIGHTEN) else None,
+                new_check=new_check
+                if (rule.overlay is None or rule.overlay.operation is OverlayOperation.TIGHTEN)
+                else None,
                 in_force_from=rule.versions[0].in_force.from_.isoformat() if rule.versions else None,
                 note=rule.overlay.note if rule.overlay else rule.notes,
             )

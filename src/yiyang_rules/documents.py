@@ -6,11 +6,11 @@ PDF-extracted texts break lines mid-sentence and mix full-width and half-width p
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
 from difflib import SequenceMatcher
 from functools import cache
 from pathlib import Path
@@ -52,9 +52,9 @@ class Document:
     title: str
     issuer: str
     layer: str
-    date: date | None
+    date: dt.date | None
     date_note: str
-    in_force_no_later_than: date | None
+    in_force_no_later_than: dt.date | None
     text: str = field(repr=False)
     normalised: str = field(repr=False)
     articles: tuple[ArticleSpan, ...] = field(repr=False)
@@ -68,7 +68,7 @@ class Document:
         return self.actual_sha256 != self.sha256
 
     @property
-    def known_in_force_from(self) -> date | None:
+    def known_in_force_from(self) -> dt.date | None:
         """The earliest day the document is known to be in force: its date, else what is known."""
         return self.date or self.in_force_no_later_than
 
@@ -85,9 +85,7 @@ class Document:
         if needle and needle in self.normalised:
             if span is not None and needle in self.normalised[span.start : span.end]:
                 return QuoteMatch(True, True)
-            holders = tuple(
-                a.label for a in self.articles if needle in self.normalised[a.start : a.end]
-            )
+            holders = tuple(a.label for a in self.articles if needle in self.normalised[a.start : a.end])
             return QuoteMatch(True, False, found_in=holders)
         return QuoteMatch(False, span is not None, closest=self.closest_passage(needle))
 
@@ -147,12 +145,12 @@ class Registry:
         return id(self)
 
 
-def _as_date(value: object) -> date | None:
+def _as_date(value: object) -> dt.date | None:
     if value is None:
         return None
-    if isinstance(value, date):
+    if isinstance(value, dt.date):
         return value
-    return date.fromisoformat(str(value))
+    return dt.date.fromisoformat(str(value))
 
 
 @cache

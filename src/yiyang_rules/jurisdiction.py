@@ -64,10 +64,20 @@ def _short(name: str) -> str:
 
 _LOOKUP: dict[str, Province] = {}
 for _p in PROVINCES:
-    for _key in (_p.slug, _p.slug.replace("-", "_"), _p.slug.replace("-", ""), _p.name, _short(_p.name), _p.code):
+    for _key in (
+        _p.slug,
+        _p.slug.replace("-", "_"),
+        _p.slug.replace("-", ""),
+        _p.name,
+        _short(_p.name),
+        _p.code,
+    ):
         _LOOKUP[normalise(_key).lower()] = _p
 
-ACCEPTED_FORMS = "a slug (beijing, shaanxi, hebei, …), a Chinese name (北京市, 北京, 陕西省, 陕西), or a GB/T 2260 code (110000, 610000)"
+ACCEPTED_FORMS = (
+    "a slug (beijing, shaanxi, hebei, …), a Chinese name (北京市, 北京, 陕西省, 陕西), "
+    "or a GB/T 2260 code (110000, 610000)"
+)
 
 
 def resolve_province(text: str) -> Province:

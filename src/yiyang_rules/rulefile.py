@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from enum import StrEnum
+from itertools import pairwise
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -45,9 +46,7 @@ class Citation(_RuleModel):
 class InForce(_RuleModel):
     from_: date = Field(alias="from", description="first day in force")
     until: date | None = Field(default=None, description="last day in force (a repeal), if any")
-    basis: str = Field(
-        min_length=1, description="what the text says about the date, or why this date is used"
-    )
+    basis: str = Field(min_length=1, description="what the text says about the date, or why this date is used")
 
     @model_validator(mode="after")
     def _ordered(self) -> InForce:
@@ -120,7 +119,7 @@ class RuleFile(_RuleModel):
         kinds = {v.check.kind for v in versions}
         if len(kinds) > 1:
             raise ValueError(f"all versions of a rule use one check kind, found {sorted(kinds)}")
-        for before, after in zip(versions, versions[1:]):
+        for before, after in pairwise(versions):
             if semver_key(after.version) <= semver_key(before.version):
                 raise ValueError(f"versions must rise: {after.version} follows {before.version}")
             if after.in_force.from_ <= before.in_force.from_:

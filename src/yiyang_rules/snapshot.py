@@ -102,9 +102,7 @@ class PressureUlcers(_Strict):
     @model_validator(mode="after")
     def _bounded(self) -> PressureUlcers:
         if self.new_grade2_plus > self.residents:
-            raise ValueError(
-                f"new_grade2_plus ({self.new_grade2_plus}) exceeds residents ({self.residents})"
-            )
+            raise ValueError(f"new_grade2_plus ({self.new_grade2_plus}) exceeds residents ({self.residents})")
         return self
 
 
@@ -117,9 +115,7 @@ class Training(_Strict):
     @model_validator(mode="after")
     def _bounded(self) -> Training:
         if self.staff_trained > self.staff_in_scope:
-            raise ValueError(
-                f"staff_trained ({self.staff_trained}) exceeds staff_in_scope ({self.staff_in_scope})"
-            )
+            raise ValueError(f"staff_trained ({self.staff_trained}) exceeds staff_in_scope ({self.staff_in_scope})")
         return self
 
 

@@ -62,36 +62,51 @@ def _citation_problems(source: RuleSource, registry: Registry) -> list[Problem]:
         if document is None:
             known = "、".join(registry.documents)
             problems.append(
-                Problem(str(source.path), source.line_of("citations", index, "document"),
-                        f"citations[{index}].document {citation.document!r} is not in the registry; known: {known}")
+                Problem(
+                    str(source.path),
+                    source.line_of("citations", index, "document"),
+                    f"citations[{index}].document {citation.document!r} is not in the registry; known: {known}",
+                )
             )
             continue
         if document.text_changed:
             problems.append(
-                Problem(str(source.path), line,
-                        f"cites {document.number}, whose source text {document.file} changed since it was pinned "
-                        f"(sha256 {document.actual_sha256[:12]}… ≠ {document.sha256[:12]}…): re-verify this rule")
+                Problem(
+                    str(source.path),
+                    line,
+                    f"cites {document.number}, whose source text {document.file} changed since it was pinned "
+                    f"(sha256 {document.actual_sha256[:12]}… ≠ {document.sha256[:12]}…): re-verify this rule",
+                )
             )
         if document.article(citation.article) is None:
             labels = " ".join(a.label for a in document.articles)
             problems.append(
-                Problem(str(source.path), source.line_of("citations", index, "article"),
-                        f"citations[{index}].article {citation.article!r} is not an article of {document.number}; "
-                        f"its articles: {labels}")
+                Problem(
+                    str(source.path),
+                    source.line_of("citations", index, "article"),
+                    f"citations[{index}].article {citation.article!r} is not an article of {document.number}; "
+                    f"its articles: {labels}",
+                )
             )
             continue
         match = document.find_quote(citation.quote, citation.article)
         if not match.found:
             problems.append(
-                Problem(str(source.path), line,
-                        f"citations[{index}].quote is not verbatim in {document.number}; closest passage: "
-                        f"“{match.closest}”")
+                Problem(
+                    str(source.path),
+                    line,
+                    f"citations[{index}].quote is not verbatim in {document.number}; closest passage: "
+                    f"“{match.closest}”",
+                )
             )
         elif not match.article_ok:
             where = "、".join(match.found_in) or "another part of the text"
             problems.append(
-                Problem(str(source.path), source.line_of("citations", index, "article"),
-                        f"citations[{index}].quote is in {where}, not in {citation.article}")
+                Problem(
+                    str(source.path),
+                    source.line_of("citations", index, "article"),
+                    f"citations[{index}].quote is in {where}, not in {citation.article}",
+                )
             )
     return problems
 
@@ -103,29 +118,41 @@ def _overlay_problems(source: RuleSource, national: dict[str, RuleSource]) -> li
     if rule.overlay is None:
         if base is not None:
             problems.append(
-                Problem(str(source.path), source.line_of("id"),
-                        f"id {rule.id!r} is also a national rule: declare overlay (restate, tighten or retire) "
-                        f"with base_version, or choose another id")
+                Problem(
+                    str(source.path),
+                    source.line_of("id"),
+                    f"id {rule.id!r} is also a national rule: declare overlay (restate, tighten or retire) "
+                    f"with base_version, or choose another id",
+                )
             )
         return problems
     if base is None:
         problems.append(
-            Problem(str(source.path), source.line_of("overlay"),
-                    f"overlay of {rule.id!r}, but there is no national rule with that id")
+            Problem(
+                str(source.path),
+                source.line_of("overlay"),
+                f"overlay of {rule.id!r}, but there is no national rule with that id",
+            )
         )
         return problems
     assert base.rule.versions
     latest = base.rule.versions[-1].version
     if major(rule.overlay.base_version) != major(latest):
         problems.append(
-            Problem(str(source.path), source.line_of("overlay", "base_version"),
-                    f"written against {rule.id} {rule.overlay.base_version}, but the national rule is now {latest} "
-                    f"(a new major version): review this overlay, then set base_version: {latest}")
+            Problem(
+                str(source.path),
+                source.line_of("overlay", "base_version"),
+                f"written against {rule.id} {rule.overlay.base_version}, but the national rule is now {latest} "
+                f"(a new major version): review this overlay, then set base_version: {latest}",
+            )
         )
     elif rule.overlay.base_version not in {v.version for v in base.rule.versions}:
         problems.append(
-            Problem(str(source.path), source.line_of("overlay", "base_version"),
-                    f"base_version {rule.overlay.base_version} is not a version of the national {rule.id}")
+            Problem(
+                str(source.path),
+                source.line_of("overlay", "base_version"),
+                f"base_version {rule.overlay.base_version} is not a version of the national {rule.id}",
+            )
         )
     if rule.overlay.operation is OverlayOperation.TIGHTEN and rule.versions:
         problems.extend(_strictness_problems(source, base.rule))
@@ -143,9 +170,12 @@ def _strictness_problems(source: RuleSource, base: RuleFile) -> list[Problem]:
         verdict = KINDS[base_check.kind].at_least_as_strict(version.check, base_check)
         if verdict is False:
             problems.append(
-                Problem(str(source.path), source.line_of("versions", index, "check"),
-                        f"tighten overlay {version.version} is less strict than the national "
-                        f"{base.versions[-1].version} ({base_check.kind}): a tighten may only make the rule stricter")
+                Problem(
+                    str(source.path),
+                    source.line_of("versions", index, "check"),
+                    f"tighten overlay {version.version} is less strict than the national "
+                    f"{base.versions[-1].version} ({base_check.kind}): a tighten may only make the rule stricter",
+                )
             )
     return problems
 
@@ -159,8 +189,11 @@ def _example_balance(source: RuleSource) -> list[Problem]:
     if not lacking:
         return []
     return [
-        Problem(str(source.path), source.line_of("examples") or source.line_of("id"),
-                f"add at least one example that expects {' and one that expects '.join(lacking)}")
+        Problem(
+            str(source.path),
+            source.line_of("examples") or source.line_of("id"),
+            f"add at least one example that expects {' and one that expects '.join(lacking)}",
+        )
     ]
 
 
@@ -169,17 +202,23 @@ def _in_force_problems(source: RuleSource, registry: Registry) -> list[Problem]:
     versions = source.rule.versions or []
     if not versions:
         return []
-    documents = [registry.get(c.document) for c in source.rule.citations]
-    known = [d.known_in_force_from for d in documents if d is not None and d.known_in_force_from]
+    known = [
+        day
+        for c in source.rule.citations
+        if (document := registry.get(c.document)) is not None and (day := document.known_in_force_from) is not None
+    ]
     if not known:
         return []
     earliest = min(known)
     first, start, _ = version_spans(versions)[0]
     if start < earliest:
         return [
-            Problem(str(source.path), source.line_of("versions", 0, "in_force", "from"),
-                    f"{first.version} is in force from {start}, before its documents are known to be "
-                    f"in force ({earliest}): no retroactive enforcement")
+            Problem(
+                str(source.path),
+                source.line_of("versions", 0, "in_force", "from"),
+                f"{first.version} is in force from {start}, before its documents are known to be "
+                f"in force ({earliest}): no retroactive enforcement",
+            )
         ]
     return []
 
@@ -205,8 +244,11 @@ def validate(directory: Path | None = None, run_examples: bool = True) -> list[P
                 continue
             if status is not case.example.expect:
                 problems.append(
-                    Problem(str(case.source.path), line,
-                            f"example {case.example.name!r} expects {case.example.expect.value}, "
-                            f"the rule gives {status.value}: {message}")
+                    Problem(
+                        str(case.source.path),
+                        line,
+                        f"example {case.example.name!r} expects {case.example.expect.value}, "
+                        f"the rule gives {status.value}: {message}",
+                    )
                 )
     return sorted(problems, key=lambda p: (p.file, p.line or 0))

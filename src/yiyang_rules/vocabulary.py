@@ -228,7 +228,8 @@ PRACTICE_LABELS: dict[PracticeKey, Label] = {
     ),
     PracticeKey.DAILY_PATROL_AND_DUTY: Label("日常巡查、值班值守", "daily patrols and duty rosters"),
     PracticeKey.ELDERLY_CARE_INSTITUTION_REPORTED: Label(
-        "举办养老机构已向卫生健康行政部门报告", "its elderly-care institution reported to the health department"
+        "举办养老机构已向卫生健康行政部门报告",
+        "its elderly-care institution reported to the health department",
     ),
     PracticeKey.BED_CONVERSION: Label("医疗床位和养老床位转换", "conversion between medical and care beds"),
     PracticeKey.BED_CONVERSION_CHANGE_REGISTERED: Label(
@@ -238,9 +239,7 @@ PRACTICE_LABELS: dict[PracticeKey, Label] = {
     PracticeKey.COOPERATION_FUNDS_SEPARATE_ACCOUNT: Label(
         "合作经费单列备查账管理", "cooperation funds kept in a separate memorandum account"
     ),
-    PracticeKey.SERVICES_AND_FEES_PUBLISHED: Label(
-        "服务内容、收费规则对外公示", "services and fee rules published"
-    ),
+    PracticeKey.SERVICES_AND_FEES_PUBLISHED: Label("服务内容、收费规则对外公示", "services and fee rules published"),
     PracticeKey.COOPERATION_MECHANISM: Label("签约双方沟通协作工作机制", "liaison mechanism with the partner"),
     PracticeKey.NUTRITION_INSTRUCTOR: Label("配备营养指导员", "nutrition instructor on staff"),
     PracticeKey.PSYCHOLOGICAL_COUNSELLOR: Label(

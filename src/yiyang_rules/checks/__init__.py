@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Union
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -56,16 +56,14 @@ KINDS: dict[str, CheckKind] = {
 }
 
 AnyCheck = Annotated[
-    Union[
-        period_count.Params,
-        rate_limit.Params,
-        required_facts.Params,
-        name_restriction.Params,
-        deadline_after_event.Params,
-        record_coverage.Params,
-        hazard_ledger.Params,
-        distinct_count.Params,
-    ],
+    period_count.Params
+    | rate_limit.Params
+    | required_facts.Params
+    | name_restriction.Params
+    | deadline_after_event.Params
+    | record_coverage.Params
+    | hazard_ledger.Params
+    | distinct_count.Params,
     Field(discriminator="kind"),
 ]
 

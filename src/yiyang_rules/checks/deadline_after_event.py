@@ -33,9 +33,7 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
     if agreements is None:
         return missing("agreements", "合作协议清单", "the list of agreements")
     if not agreements:
-        return outcome(
-            Status.NOT_APPLICABLE, "快照中没有合作协议", "there is no agreement in the snapshot", records=[]
-        )
+        return outcome(Status.NOT_APPLICABLE, "快照中没有合作协议", "there is no agreement in the snapshot", records=[])
     records: list[dict[str, Any]] = []
     late: list[str] = []
     judged = 0
@@ -63,7 +61,8 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
             Status.NON_COMPLIANT,
             f"协议 {'、'.join(late)} 未在签订后规定期限内告知县级卫生健康和民政部门",
             f"agreement(s) {', '.join(late)} not reported to the county departments within the deadline",
-            records=records, late=late,
+            records=records,
+            late=late,
         )
     if judged:
         return outcome(

@@ -24,11 +24,11 @@ PlanField = Literal["responsible", "deadline", "measures"]
 class Params(CheckParams):
     kind: Literal["hazard_ledger"] = "hazard_ledger"
     require_plan_for_open: bool = False
-    plan_fields: list[PlanField] = Field(default_factory=lambda: ["responsible", "deadline"])
+    plan_fields: list[PlanField] = Field(default_factory=lambda: list[PlanField](["responsible", "deadline"]))
     overdue_is_violation: bool = False
 
 
-def _state(hazard: Hazard, params: Params, view: SnapshotView) -> tuple[str, list[str]]:
+def _state(hazard: Hazard, params: Params, view: SnapshotView) -> tuple[str, list[PlanField]]:
     plan = hazard.plan
     deadline = plan.deadline if plan is not None else None
     if hazard.rectified is not None and hazard.rectified <= view.as_of:
@@ -50,9 +50,7 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
     declared = fact_value(view.snapshot, "policies.hazard_ledger")
     kept = declared if declared is not None else (True if hazards else None)
     if kept is False:
-        return outcome(
-            Status.NON_COMPLIANT, "未建立隐患台账", "no hazard ledger is kept", ledger=False
-        )
+        return outcome(Status.NON_COMPLIANT, "未建立隐患台账", "no hazard ledger is kept", ledger=False)
     if kept is None:
         return missing("policies.hazard_ledger", "隐患台账情况", "whether a hazard ledger is kept")
     entries: list[dict[str, Any]] = []
@@ -66,7 +64,7 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
             entry["plan_missing"] = absent
         entries.append(entry)
         violated = (params.overdue_is_violation and state in ("overdue", "rectified_late")) or (
-            params.require_plan_for_open and state != "rectified" and state != "rectified_late" and bool(absent)
+            params.require_plan_for_open and state not in {"rectified", "rectified_late"} and bool(absent)
         )
         if violated:
             violations.append(hazard.id)
@@ -91,7 +89,10 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
             **evidence,
         )
     return outcome(
-        Status.COMPLIANT, "已建立隐患台账，无未整改隐患", "a hazard ledger is kept with no open hazard", **evidence
+        Status.COMPLIANT,
+        "已建立隐患台账，无未整改隐患",
+        "a hazard ledger is kept with no open hazard",
+        **evidence,
     )
 
 

@@ -53,7 +53,9 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
         if all(v is False for v in values):
             lacking.append(kind.value)
         else:
-            unknown.extend(f"institution.qualifications.{q.value}" for q, v in zip(needed, values) if v is None)
+            unknown.extend(
+                f"institution.qualifications.{q.value}" for q, v in zip(needed, values, strict=True) if v is None
+            )
     if lacking:
         parts_zh = [
             f"{INSTITUTION_KIND_LABELS[InstitutionKind(k)].zh}缺少"
@@ -69,14 +71,16 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
             Status.NON_COMPLIANT,
             f"名称使用“{params.term}”，但{'；'.join(parts_zh)}",
             f"the name uses “{params.term}” but {'; '.join(parts_en)}",
-            lacking_for=lacking, **evidence,
+            lacking_for=lacking,
+            **evidence,
         )
     if unknown:
         return outcome(
             Status.INSUFFICIENT_DATA,
             f"名称使用“{params.term}”，快照未提供：{'、'.join(unknown)}",
             f"the name uses “{params.term}”; the snapshot does not give: {', '.join(unknown)}",
-            missing=unknown, **evidence,
+            missing=unknown,
+            **evidence,
         )
     return outcome(
         Status.COMPLIANT,

@@ -79,9 +79,7 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
     for period in periods_overlapping(params.period, start, min(end, max(start, view.as_of))):
         count = sum(1 for d in counted if period.contains(d))
         state, needed, version = _judge_period(period, count, schedule, view)
-        periods.append(
-            {"period": period.label, "count": count, "required": needed, "state": state, "version": version}
-        )
+        periods.append({"period": period.label, "count": count, "required": needed, "state": state, "version": version})
         if state == "short":
             short.append(period.label)
         if state in ("met", "short"):

@@ -44,7 +44,10 @@ _REQUIREMENT_LABELS: dict[Requirement, Label] = {
     Requirement.RENEWED_OR_TERMINATED: Label("期满后书面续签或停止合作", "written renewal or termination"),
 }
 
-_RECORD_LABELS: dict[str, Label] = {"residents": Label("入住老年人", "resident"), "agreements": Label("协议", "agreement")}
+_RECORD_LABELS: dict[str, Label] = {
+    "residents": Label("入住老年人", "resident"),
+    "agreements": Label("协议", "agreement"),
+}
 
 
 class Params(CheckParams):
@@ -124,14 +127,17 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
             Status.NON_COMPLIANT,
             f"{len(lacking)}/{len(in_scope)} 个{record_label.zh}缺少{need.zh}：{'、'.join(lacking)}",
             f"{len(lacking)} of {len(in_scope)} {record_label.en}(s) lack {need.en}: {', '.join(lacking)}",
-            lacking=lacking, **({"unknown": unknown} if unknown else {}), **evidence,
+            lacking=lacking,
+            **({"unknown": unknown} if unknown else {}),
+            **evidence,
         )
     if unknown:
         return outcome(
             Status.INSUFFICIENT_DATA,
             f"{len(unknown)} 个{record_label.zh}无法判断是否有{need.zh}：{'、'.join(unknown)}",
             f"cannot tell whether {len(unknown)} {record_label.en}(s) have {need.en}: {', '.join(unknown)}",
-            unknown=unknown, **evidence,
+            unknown=unknown,
+            **evidence,
         )
     return outcome(
         Status.COMPLIANT,

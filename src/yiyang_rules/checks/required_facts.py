@@ -64,15 +64,20 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
         zh = "；".join(_describe(r)[0] for r in failed)
         en = "; ".join(_describe(r)[1] for r in failed)
         return outcome(
-            Status.NON_COMPLIANT, f"不符合：{zh}", f"not met: {en}", facts=items,
-            failed=[r.fact for r in failed], **({"missing": unknown} if unknown else {}),
+            Status.NON_COMPLIANT,
+            f"不符合：{zh}",
+            f"not met: {en}",
+            facts=items,
+            failed=[r.fact for r in failed],
+            **({"missing": unknown} if unknown else {}),
         )
     if unknown:
         return outcome(
             Status.INSUFFICIENT_DATA,
             f"快照未提供：{'、'.join(unknown)}",
             f"the snapshot does not give: {', '.join(unknown)}",
-            facts=items, missing=unknown,
+            facts=items,
+            missing=unknown,
         )
     if not items:
         return outcome(

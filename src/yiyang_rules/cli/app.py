@@ -115,9 +115,7 @@ def check(
         typer.Option("--jurisdiction", "-j", help="national, or a province (default: the snapshot's own)"),
     ] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="evaluation date YYYY-MM-DD")] = None,
-    output_format: Annotated[
-        str, typer.Option("--format", "-f", help=f"one of: {', '.join(RENDERERS)}")
-    ] = "table",
+    output_format: Annotated[str, typer.Option("--format", "-f", help=f"one of: {', '.join(RENDERERS)}")] = "table",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="write here instead of stdout")] = None,
     lang: Annotated[str, typer.Option("--lang", help="zh or en, for table, markdown and sarif")] = "zh",
 ) -> None:
@@ -186,10 +184,10 @@ def list_rules(
         return
     if output_format != "table":
         raise _fail(f"--format {output_format!r} is unknown; use table or json")
-    for row in rows:
-        layers = "+".join(row["layers"]) + (f" ({row['overlay']})" if row["overlay"] else "")
-        title = row["title"]["en" if lang == "en" else "zh"]
-        typer.echo(f"{row['id']:<44} {row['level']:<12} {layers:<26} {title}")
+    for rule in catalog.rules:
+        layers = "+".join(rule.layers) + (f" ({rule.operation.value})" if rule.operation else "")
+        title = rule.title.en if lang == "en" else rule.title.zh
+        typer.echo(f"{rule.id:<44} {rule.level.value:<12} {layers:<26} {title}")
     typer.echo(f"{len(rows)} rules in {' + '.join(catalog.layers)}")
 
 
@@ -228,9 +226,11 @@ def show_rule(
                 "changes": h.changes,
                 "check": v.params.model_dump(mode="json"),
             }
-            for h, v in zip(rule.history, rule.schedule.versions)
+            for h, v in zip(rule.history, rule.schedule.versions, strict=True)
         ],
-        "examples": [{"layer": layer_name, "name": e.name, "expect": e.expect.value} for layer_name, e in rule.examples],
+        "examples": [
+            {"layer": layer_name, "name": e.name, "expect": e.expect.value} for layer_name, e in rule.examples
+        ],
     }
     if output_format == "json":
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))

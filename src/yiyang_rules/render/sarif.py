@@ -44,9 +44,7 @@ def render(report: Report, lang: str = "zh") -> str:
                     "ruleId": finding.rule_id,
                     "level": _level(finding),
                     "message": {"text": pick(finding.message, lang)},
-                    "locations": [
-                        {"logicalLocations": [{"name": report.institution.id, "kind": "institution"}]}
-                    ],
+                    "locations": [{"logicalLocations": [{"name": report.institution.id, "kind": "institution"}]}],
                     "properties": {"status": finding.status.value, "evidence": finding.evidence},
                 }
             )
