@@ -88,6 +88,7 @@ class CompiledRule:
     history: tuple[VersionInfo, ...]
     examples: tuple[tuple[str, Example], ...] = field(repr=False)
     sources: tuple[Path, ...] = field(repr=False)
+    overlay_base: str | None = None  # the national version a province overlay was written against
 
 
 @dataclass(frozen=True)
@@ -102,10 +103,27 @@ class Catalog:
         return next((r for r in self.rules if r.id == rule_id), None)
 
 
+def _data_path(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """Drop pydantic's union tags (``period_count``, ``function-after[...]``) from an error location,
+    keeping the keys that exist in the file, and a final key that does not (an unknown key)."""
+    kept: list[str | int] = []
+    current = data
+    for index, part in enumerate(loc):
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+            kept.append(part)
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+            kept.append(part)
+        elif index == len(loc) - 1:
+            kept.append(part)
+    return tuple(kept)
+
+
 def _problem_from_validation(path: Path, loaded: LoadedYaml, error: ValidationError) -> list[Problem]:
     problems = []
     for item in error.errors():
-        loc = tuple(item["loc"])
+        loc = _data_path(loaded.data, tuple(item["loc"]))
         where = format_loc(loc)
         message = item["msg"]
         if where:
@@ -207,6 +225,7 @@ def _apply_overlay(base: CompiledRule, overlay: RuleSource) -> CompiledRule | No
         "operation": operation,
         "examples": examples,
         "sources": (*base.sources, overlay.path),
+        "overlay_base": rule.overlay.base_version,
     }
     if operation is OverlayOperation.RESTATE:
         return CompiledRule(

@@ -223,10 +223,13 @@ def _in_force_problems(source: RuleSource, registry: Registry) -> list[Problem]:
     return []
 
 
-def validate(directory: Path | None = None, run_examples: bool = True) -> list[Problem]:
+def validate(
+    directory: Path | None = None, run_examples: bool = True, registry: Registry | None = None
+) -> list[Problem]:
+    """Every problem of the rule files below ``directory`` (default: the bundled rules)."""
     loaded = load_rules(directory)
     problems = list(loaded.problems)
-    registry = load_registry()
+    registry = registry or load_registry()
     national = loaded.layer(NATIONAL)
     for source in loaded.sources:
         problems.extend(_citation_problems(source, registry))

@@ -202,6 +202,21 @@ class PracticeKey(StrEnum):
     RESPITE_SERVICE = "respite_service"
     INFECTION_CONTROL_REQUIREMENTS = "infection_control_requirements"
     LICENSED_MEDICAL_PRACTICE_ONLY = "licensed_medical_practice_only"
+    HOMEBOUND_ELDERLY_LEDGER = "homebound_elderly_ledger"
+    REGULAR_HOME_ROUNDS = "regular_home_rounds"
+    HOME_MEDICAL_SERVICES = "home_medical_services"
+    OUTREACH_TEAM_SERVICES = "outreach_team_services"
+    FAMILY_CARER_REMOTE_GUIDANCE = "family_carer_remote_guidance"
+    YIYANG_INCOME_UNIFIED_MANAGEMENT = "yiyang_income_unified_management"
+    PERFORMANCE_PAY_FAVOURS_YIYANG_STAFF = "performance_pay_favours_yiyang_staff"
+    SIGNS_ALL_WILLING_ELDERLY_CARE = "signs_all_willing_elderly_care"
+    ELDERLY_HEALTH_RECORDS_MAINTAINED = "elderly_health_records_maintained"
+    STAFF_SAFETY_TRAINING = "staff_safety_training"
+    REMOTE_SERVICES_COOPERATION = "remote_services_cooperation"
+    FAMILY_CARER_TRAINING = "family_carer_training"
+    FAMILY_DOCTOR_APPOINTMENT_REFERRAL = "family_doctor_appointment_referral"
+    MULTI_SITE_PRACTICE_FILED = "multi_site_practice_filed"
+    MEDICAL_LIABILITY_INSURANCE = "medical_liability_insurance"
 
 
 PRACTICE_LABELS: dict[PracticeKey, Label] = {
@@ -263,6 +278,52 @@ PRACTICE_LABELS: dict[PracticeKey, Label] = {
     ),
     PracticeKey.LICENSED_MEDICAL_PRACTICE_ONLY: Label(
         "诊疗活动依法依规开展", "medical services provided only lawfully"
+    ),
+    PracticeKey.STAFF_SAFETY_TRAINING: Label("全员安全教育培训", "safety education and training for all staff"),
+    PracticeKey.REMOTE_SERVICES_COOPERATION: Label(
+        "与有关医疗机构合作开展远程诊疗、慢性病管理、康复护理指导等服务",
+        "remote diagnosis, chronic-disease management or rehabilitation guidance with a medical institution",
+    ),
+    PracticeKey.FAMILY_CARER_TRAINING: Label(
+        "失能老年人家庭照护者知识技能培训", "training for family carers of disabled older people"
+    ),
+    PracticeKey.FAMILY_DOCTOR_APPOINTMENT_REFERRAL: Label(
+        "为65岁及以上老年人提供预约转诊等便捷服务", "appointment and referral services for people aged 65 or over"
+    ),
+    PracticeKey.MULTI_SITE_PRACTICE_FILED: Label(
+        "医疗卫生人员多机构执业地点备案", "staff's practice at the partner institution filed (多机构执业)"
+    ),
+    PracticeKey.MEDICAL_LIABILITY_INSURANCE: Label(
+        "医疗卫生人员医疗责任险申报缴纳", "medical liability insurance taken out for the staff"
+    ),
+    PracticeKey.HOMEBOUND_ELDERLY_LEDGER: Label(
+        "为居家行动不便或确有困难的老年人建立台账", "ledger of home-bound elderly people with difficulties"
+    ),
+    PracticeKey.REGULAR_HOME_ROUNDS: Label("开展定期巡诊服务", "regular home rounds"),
+    PracticeKey.HOME_MEDICAL_SERVICES: Label(
+        "为居家老年人提供上门医疗服务", "provides medical services in elderly people's homes"
+    ),
+    PracticeKey.OUTREACH_TEAM_SERVICES: Label(
+        "以服务小组（队）等形式上门提供医疗服务和养老服务",
+        "service teams visit elderly people at home with medical and care services",
+    ),
+    PracticeKey.FAMILY_CARER_REMOTE_GUIDANCE: Label(
+        "通过互联网、电话、信息化平台等为家庭护理人员提供咨询与指导服务",
+        "remote advice and guidance for family carers (internet, phone, platforms)",
+    ),
+    PracticeKey.YIYANG_INCOME_UNIFIED_MANAGEMENT: Label(
+        "居家医疗、医养结合签约和养老服务收入纳入医疗卫生机构收入统一管理",
+        "income from home, contracted and elderly-care services managed with the institution's income",
+    ),
+    PracticeKey.PERFORMANCE_PAY_FAVOURS_YIYANG_STAFF: Label(
+        "内部绩效分配向提供居家医疗、医养结合等服务的医务人员倾斜",
+        "internal performance pay favours staff providing home and 医养结合 services",
+    ),
+    PracticeKey.SIGNS_ALL_WILLING_ELDERLY_CARE: Label(
+        "对有意愿对接的养老机构做到“应签尽签”", "signs with every elderly-care institution willing to cooperate"
+    ),
+    PracticeKey.ELDERLY_HEALTH_RECORDS_MAINTAINED: Label(
+        "完善老年人电子健康档案", "keeps elderly people's electronic health records complete"
     ),
 }
 

@@ -237,7 +237,7 @@ def show_rule(
         return
     lines = [
         f"{rule.id}  [{rule.level.value}]  layers: {' + '.join(rule.layers)}"
-        + (f" ({data['overlay']})" if data["overlay"] else ""),
+        + (f" ({data['overlay']} of national {rule.overlay_base})" if data["overlay"] else ""),
         f"  {rule.title.zh}",
         f"  {rule.title.en}",
         f"applies to: {applies.zh}",

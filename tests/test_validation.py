@@ -1,0 +1,192 @@
+"""``rules validate`` catches what a rule maintainer can get wrong, with file and line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from yiyang_rules.catalog import load_rules
+from yiyang_rules.documents import load_registry, normalise
+from yiyang_rules.resources import sources_dir
+from yiyang_rules.validation import validate
+
+ROOT = Path(__file__).resolve().parents[1]
+FIRE = (ROOT / "rules/national/fire.inspection-monthly.yaml").read_text(encoding="utf-8")
+HAZARD = (ROOT / "rules/national/safety.hazard-ledger.yaml").read_text(encoding="utf-8")
+
+
+def make_pack(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "rules"
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def messages(root: Path, **kwargs: object) -> list[str]:
+    return [str(p) for p in validate(root, **kwargs)]  # type: ignore[arg-type]
+
+
+def test_a_clean_pack_has_no_problems(tmp_path: Path) -> None:
+    assert messages(make_pack(tmp_path, {"national/fire.inspection-monthly.yaml": FIRE})) == []
+
+
+def test_an_altered_quote_fails_with_the_closest_passage_and_its_line(tmp_path: Path) -> None:
+    altered = FIRE.replace("quote: 每月至少组织1次防火检查", "quote: 每月至少组织2次防火检查")
+    root = make_pack(tmp_path, {"national/fire.inspection-monthly.yaml": altered})
+    found = messages(root)
+    assert len(found) == 1
+    line = altered.splitlines().index("    quote: 每月至少组织2次防火检查") + 1
+    assert f"fire.inspection-monthly.yaml:{line}:" in found[0]
+    assert "not verbatim" in found[0] and "每月至少组织1次防火检查" in found[0]
+
+
+def test_altering_one_character_of_any_bundled_quote_is_caught() -> None:
+    registry = load_registry()
+    loaded = load_rules(ROOT / "rules")
+    checked = 0
+    for source in loaded.sources:
+        for citation in source.rule.citations:
+            document = registry.get(citation.document)
+            assert document is not None
+            text = normalise(citation.quote)
+            middle = len(text) // 2
+            altered = text[:middle] + ("囧" if text[middle] != "囧" else "囗") + text[middle + 1 :]
+            assert not document.find_quote(altered, citation.article).found, (source.path, citation.quote)
+            checked += 1
+    assert checked >= 14
+
+
+def test_a_wrong_article_label_names_where_the_quote_really_is(tmp_path: Path) -> None:
+    wrong = FIRE.replace("article: 七（二十四）", "article: 七（二十三）", 1)
+    found = messages(make_pack(tmp_path, {"national/fire.inspection-monthly.yaml": wrong}))
+    assert any("七（二十四）" in m and "not in 七（二十三）" in m for m in found), found
+
+
+def test_an_article_label_that_does_not_exist_lists_the_real_ones(tmp_path: Path) -> None:
+    wrong = FIRE.replace("article: 七（二十四）", "article: 九（九十九）", 1)
+    found = messages(make_pack(tmp_path, {"national/fire.inspection-monthly.yaml": wrong}))
+    assert any("is not an article of" in m and "七（二十四）" in m for m in found), found
+
+
+def test_a_duplicate_key_is_an_error_with_both_lines(tmp_path: Path) -> None:
+    doubled = FIRE.replace("level: mandatory\n", "level: mandatory\nlevel: recommended\n")
+    found = messages(make_pack(tmp_path, {"national/fire.inspection-monthly.yaml": doubled}))
+    assert len(found) == 1 and "duplicate key 'level'" in found[0] and "first at line" in found[0]
+
+
+def test_an_id_that_differs_from_its_file_stem(tmp_path: Path) -> None:
+    found = messages(make_pack(tmp_path, {"national/fire.inspection-weekly.yaml": FIRE}))
+    assert any("differs from the file stem 'fire.inspection-weekly'" in m for m in found), found
+
+
+def test_a_duplicate_id_across_layers_without_overlay(tmp_path: Path) -> None:
+    root = make_pack(
+        tmp_path, {"national/fire.inspection-monthly.yaml": FIRE, "beijing/fire.inspection-monthly.yaml": FIRE}
+    )
+    assert any("is also a national rule: declare overlay" in m for m in messages(root))
+
+
+def test_a_rule_without_a_failing_example(tmp_path: Path) -> None:
+    head, _, _ = FIRE.partition("  - name: april has no inspection")
+    found = messages(make_pack(tmp_path, {"national/fire.inspection-monthly.yaml": head}), run_examples=False)
+    assert any("add at least one example that expects non_compliant" in m for m in found), found
+
+
+def test_an_example_whose_expectation_is_wrong(tmp_path: Path) -> None:
+    wrong = FIRE.replace("  - name: april has no inspection\n    expect: non_compliant", "  - name: april has no inspection\n    expect: compliant")
+    found = messages(make_pack(tmp_path, {"national/fire.inspection-monthly.yaml": wrong}))
+    assert any("expects compliant, the rule gives non_compliant" in m and "2026-04" in m for m in found), found
+
+
+BEIJING_CITATION = """citations:
+  - document: 京卫老龄〔2025〕3号
+    article: 六（二十）
+    quote: 每月至少组织1次防火检查
+"""
+
+
+def test_an_overlay_whose_base_is_missing(tmp_path: Path) -> None:
+    overlay = "id: fire.inspection-weekly\noverlay: {operation: restate, base_version: 1.0.0}\n" + BEIJING_CITATION
+    root = make_pack(tmp_path, {"national/fire.inspection-monthly.yaml": FIRE, "beijing/fire.inspection-weekly.yaml": overlay})
+    assert any("there is no national rule with that id" in m for m in messages(root))
+
+
+def test_an_overlay_written_against_an_older_major_version_must_be_reviewed(tmp_path: Path) -> None:
+    bumped = FIRE.replace("  - version: 1.0.0", "  - version: 2.0.0")
+    overlay = "id: fire.inspection-monthly\noverlay: {operation: restate, base_version: 1.0.0}\n" + BEIJING_CITATION
+    root = make_pack(
+        tmp_path, {"national/fire.inspection-monthly.yaml": bumped, "beijing/fire.inspection-monthly.yaml": overlay}
+    )
+    assert any("review this overlay" in m and "2.0.0" in m for m in messages(root, run_examples=False))
+
+
+def _tighten(check: str) -> str:
+    return (
+        "id: fire.inspection-monthly\noverlay: {operation: tighten, base_version: 1.0.0}\n"
+        + BEIJING_CITATION
+        + "versions:\n  - version: 1.1.0+beijing\n    in_force: {from: 2025-12-25, basis: test}\n"
+        + "    check: " + check + "\n"
+        + "examples:\n  - {name: a, expect: compliant}\n  - {name: b, expect: non_compliant}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("check", "loosened"),
+    [
+        ("{kind: period_count, activity: fire_inspection, period: quarter, min_count: 1}", True),
+        ("{kind: period_count, activity: fire_inspection, period: month, min_count: 2}", False),
+    ],
+)
+def test_a_tighten_that_loosens_the_base_is_caught(tmp_path: Path, check: str, loosened: bool) -> None:
+    root = make_pack(
+        tmp_path, {"national/fire.inspection-monthly.yaml": FIRE, "beijing/fire.inspection-monthly.yaml": _tighten(check)}
+    )
+    found = messages(root, run_examples=False)
+    assert any("less strict than the national" in m for m in found) is loosened, found
+
+
+def test_a_changed_source_text_names_every_rule_that_cites_it(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    shutil.copytree(sources_dir(), sources)
+    text_file = sources / "001_55fdf136070379ab.txt"
+    text_file.write_text(text_file.read_text(encoding="utf-8") + "\n附：更正。\n", encoding="utf-8")
+    registry = load_registry(sources)
+    root = make_pack(
+        tmp_path,
+        {"national/fire.inspection-monthly.yaml": FIRE, "national/safety.hazard-ledger.yaml": HAZARD},
+    )
+    found = messages(root, run_examples=False, registry=registry)
+    changed = [m for m in found if "changed since it was pinned" in m]
+    assert {Path(m.split(":")[0]).name for m in changed} == {
+        "fire.inspection-monthly.yaml",
+        "safety.hazard-ledger.yaml",
+    }
+
+
+def test_every_problem_is_listed_not_just_the_first(tmp_path: Path) -> None:
+    doubled = FIRE.replace("level: mandatory\n", "level: mandatory\nlevel: recommended\n")
+    altered = HAZARD.replace("建立隐患台账并及时整改\n", "建立隐患台帐并及时整改\n")
+    root = make_pack(
+        tmp_path,
+        {"national/fire.inspection-monthly.yaml": doubled, "national/safety.hazard-ledger.yaml": altered},
+    )
+    found = messages(root, run_examples=False)
+    assert any("fire.inspection-monthly.yaml" in m for m in found)
+    assert any("safety.hazard-ledger.yaml" in m and "closest passage" in m for m in found)
+
+
+def test_an_unknown_check_parameter_points_at_its_line(tmp_path: Path) -> None:
+    typo = FIRE.replace("      min_count: 1", "      min_cout: 1")
+    found = messages(make_pack(tmp_path, {"national/fire.inspection-monthly.yaml": typo}))
+    line = typo.splitlines().index("      min_cout: 1") + 1
+    assert any(f":{line}:" in m and "min_cout" in m for m in found), found
+
+
+def test_enforcing_before_the_document_is_in_force_is_caught(tmp_path: Path) -> None:
+    early = FIRE.replace("from: 2025-12-25", "from: 2025-01-01")
+    found = messages(make_pack(tmp_path, {"national/fire.inspection-monthly.yaml": early}), run_examples=False)
+    assert any("no retroactive enforcement" in m for m in found), found
