@@ -109,10 +109,10 @@ def _data_path(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     kept: list[str | int] = []
     current = data
     for index, part in enumerate(loc):
-        if isinstance(current, dict) and part in current:
-            current = current[part]
-            kept.append(part)
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        present = (isinstance(current, dict) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        )
+        if present:
             current = current[part]
             kept.append(part)
         elif index == len(loc) - 1:

@@ -91,16 +91,20 @@ def to_snapshot(value: SnapshotInput, source: str | None = None) -> Snapshot:
 
 
 def _finding(rule: CompiledRule, result: Outcome, view: SnapshotView) -> Finding:
+    # model_construct: every part comes from validated rules and outcomes; re-validating them
+    # would cost more than the whole check.
     version = rule.schedule.at(view.as_of) or rule.schedule.versions[-1]
-    return Finding(
+    return Finding.model_construct(
         rule_id=rule.id,
         rule_version=version.version,
         status=result.status,
         level=rule.level,
-        title=Text(zh=rule.title.zh, en=rule.title.en),
-        message=Text(zh=result.message.zh, en=result.message.en),
+        title=Text.model_construct(zh=rule.title.zh, en=rule.title.en),
+        message=Text.model_construct(zh=result.message.zh, en=result.message.en),
         evidence=result.evidence,
-        citations=[CitationOut(document=c.document, article=c.article, quote=c.quote) for c in rule.citations],
+        citations=[
+            CitationOut.model_construct(document=c.document, article=c.article, quote=c.quote) for c in rule.citations
+        ],
         layers=list(rule.layers),
         overlay=rule.operation.value if rule.operation is not None else None,
     )
@@ -133,16 +137,22 @@ def evaluate(catalog: Catalog, snapshot: Snapshot, as_of: date) -> Report:
     """A pure function: the same catalog, snapshot and date give the same report."""
     view = SnapshotView.of(snapshot, as_of)
     findings = [_finding(rule, evaluate_rule(rule, view), view) for rule in catalog.rules]
-    counts = {status.value: 0 for status in Status}
+    counts = dict.fromkeys(Status, 0)
     for finding in findings:
-        counts[finding.status.value] += 1
-    return Report(
-        engine=EngineInfo(version=__version__),
+        counts[finding.status] += 1
+    return Report.model_construct(
+        report_version="1",
+        engine=EngineInfo.model_construct(name="yiyang-rules", version=__version__),
         jurisdiction=list(catalog.layers),
         as_of=as_of.isoformat(),
         period={"start": snapshot.period.start.isoformat(), "end": snapshot.period.end.isoformat()},
-        institution=InstitutionRef(id=snapshot.institution.id, name=snapshot.institution.name),
-        summary=Summary(**counts),
+        institution=InstitutionRef.model_construct(id=snapshot.institution.id, name=snapshot.institution.name),
+        summary=Summary.model_construct(
+            compliant=counts[Status.COMPLIANT],
+            non_compliant=counts[Status.NON_COMPLIANT],
+            insufficient_data=counts[Status.INSUFFICIENT_DATA],
+            not_applicable=counts[Status.NOT_APPLICABLE],
+        ),
         findings=findings,
     )
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any
 
 import pendulum
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import core_schema
+from pydantic_core import PydanticCustomError, core_schema
 
 SHANGHAI = pendulum.timezone("Asia/Shanghai")
 
@@ -38,6 +40,25 @@ def parse_local_date(text: str) -> date:
     raise ValueError(f"not a date: {text!r}")
 
 
+_DATE_MESSAGE = "Input should be a date YYYY-MM-DD or an ISO 8601 date-time such as 2026-03-31T20:30:00+08:00"
+_ISO_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+def _iso_shape(value: Any) -> Any:
+    """Only ISO 8601 text (or date objects, from YAML) is a date. pydantic alone would read a digit
+    string as a Unix timestamp ("20260331" → 1970-08-23); the stdlib parses the accepted shapes."""
+    if isinstance(value, str):
+        if not _ISO_SHAPE.match(value):
+            raise PydanticCustomError("local_date", _DATE_MESSAGE)
+        try:
+            return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise PydanticCustomError("local_date", f"{_DATE_MESSAGE} ({exc})") from None
+    if isinstance(value, (date, datetime)):
+        return value
+    raise PydanticCustomError("local_date", _DATE_MESSAGE)
+
+
 class _LocalDateAnnotation:
     """Pydantic type: ``YYYY-MM-DD`` or an ISO 8601 date-time, normalised to the Shanghai date.
 
@@ -50,11 +71,10 @@ class _LocalDateAnnotation:
         either = core_schema.union_schema(
             [core_schema.date_schema(), core_schema.datetime_schema()],
             custom_error_type="local_date",
-            custom_error_message=(
-                "Input should be a date YYYY-MM-DD or an ISO 8601 date-time such as 2026-03-31T20:30:00+08:00"
-            ),
+            custom_error_message=_DATE_MESSAGE,
         )
-        return core_schema.no_info_after_validator_function(to_shanghai_date, either)
+        checked = core_schema.no_info_before_validator_function(_iso_shape, either)
+        return core_schema.no_info_after_validator_function(to_shanghai_date, checked)
 
     @classmethod
     def __get_pydantic_json_schema__(cls, _schema: Any, _handler: GetJsonSchemaHandler) -> JsonSchemaValue:
@@ -117,20 +137,28 @@ class Period:
         return self.start <= day <= self.end
 
 
+def _month_end(year: int, month: int) -> date:
+    """The last day of a month (plain arithmetic: this sits on the hot path)."""
+    if month == 12:
+        return date(year, 12, 31)
+    return date(year, month + 1, 1) - timedelta(days=1)
+
+
 def period_containing(unit: PeriodUnit, day: date) -> Period:
     length = PERIOD_MONTHS[unit]
     first_month = ((day.month - 1) // length) * length + 1
-    start = date(day.year, first_month, 1)
-    end = pendulum.Date(start.year, start.month, 1).add(months=length).subtract(days=1)
-    return Period(unit, start, date(end.year, end.month, end.day))
+    return Period(unit, date(day.year, first_month, 1), _month_end(day.year, first_month + length - 1))
 
 
-def periods_overlapping(unit: PeriodUnit, start: date, end: date) -> list[Period]:
-    """Every calendar period of ``unit`` that shares at least one day with ``[start, end]``."""
+@lru_cache(maxsize=4096)
+def periods_overlapping(unit: PeriodUnit, start: date, end: date) -> tuple[Period, ...]:
+    """Every calendar period of ``unit`` that shares at least one day with ``[start, end]``.
+
+    Cached: a batch of snapshots shares a handful of windows, and each rule asks again.
+    """
     periods: list[Period] = []
     current = period_containing(unit, start)
     while current.start <= end:
         periods.append(current)
-        nxt = pendulum.Date(current.end.year, current.end.month, current.end.day).add(days=1)
-        current = period_containing(unit, date(nxt.year, nxt.month, nxt.day))
-    return periods
+        current = period_containing(unit, current.end + timedelta(days=1))
+    return tuple(periods)

@@ -46,7 +46,10 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
             continue
         due = add_months(agreement.signed, version.params.within_months)
         entry["due"] = due.isoformat()
-        done = agreement.reported
+        # Judged as things stood on as_of: a report dated later has not happened yet.
+        done = agreement.reported if agreement.reported is not None and agreement.reported <= view.as_of else None
+        if agreement.reported is not None and done is None:
+            entry["reported_after_as_of"] = agreement.reported.isoformat()
         if done is not None:
             entry["reported"] = done.isoformat()
             entry["state"] = "on_time" if done <= due else "late"

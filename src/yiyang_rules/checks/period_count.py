@@ -8,6 +8,7 @@ otherwise reported as open. Records with the same ``id`` count once.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from datetime import date
 from typing import Any, Literal
 
@@ -77,7 +78,7 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
     short: list[str] = []
     judged_or_met = 0
     for period in periods_overlapping(params.period, start, min(end, max(start, view.as_of))):
-        count = sum(1 for d in counted if period.contains(d))
+        count = bisect_right(counted, period.end) - bisect_left(counted, period.start)
         state, needed, version = _judge_period(period, count, schedule, view)
         periods.append({"period": period.label, "count": count, "required": needed, "state": state, "version": version})
         if state == "short":
