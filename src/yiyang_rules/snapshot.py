@@ -89,8 +89,8 @@ class Resident(_Strict):
     discharged: LocalDate | None = None
     age: Annotated[int, Field(ge=0, le=150)] | None = None
     assessments: list[Assessment] | None = None
-    service_plan: LocalDate | None = Field(
-        default=None, description="the day a 针对性服务方案 was drawn up for the resident"
+    service_plan: StrictBool | None = Field(
+        default=None, description="whether a 针对性服务方案 (individual service plan) was drawn up; absent: unknown"
     )
     extensions: Extensions | None = None
 

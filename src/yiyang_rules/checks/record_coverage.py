@@ -2,8 +2,10 @@
 
 E.g. every resident admitted in the window has an admission assessment (国卫办老龄发〔2025〕29号
 (十九)); every agreement states who handles disputes (国卫办老龄发〔2020〕23号 七). Residents are
-named by id only. Fields this project added to the contract (``service_plan``, the agreement
-clauses) are unknown when absent, so that older snapshots read as unknown, not as failures.
+named by id only. Booleans this project added to the contract (``service_plan``, the agreement
+clauses) are unknown when absent, so that older snapshots read as unknown, not as failures. Dates
+in a ledger record are the ledger's word, as with ``reported``: an agreement past its ``expires``
+day with neither ``renewed`` nor ``terminated`` recorded has not been renewed in writing or ended.
 """
 
 from __future__ import annotations
@@ -74,12 +76,10 @@ def _admission_assessed(resident: Resident, params: Params) -> bool | None:
 def _requirement(params: Params) -> Callable[[Any], bool | None]:
     checks: dict[Requirement, Callable[[Any], bool | None]] = {
         Requirement.ADMISSION_ASSESSMENT: lambda r: _admission_assessed(r, params),
-        Requirement.SERVICE_PLAN: lambda r: True if r.service_plan is not None else None,
+        Requirement.SERVICE_PLAN: lambda r: r.service_plan,
         Requirement.DISPUTE_CLAUSE: lambda a: a.dispute_clause,
         Requirement.CONFIDENTIALITY_CLAUSE: lambda a: a.confidentiality_clause,
-        Requirement.RENEWED_OR_TERMINATED: lambda a: (
-            True if (a.renewed is not None or a.terminated is not None) else None
-        ),
+        Requirement.RENEWED_OR_TERMINATED: lambda a: a.renewed is not None or a.terminated is not None,
     }
     return checks[params.requirement]
 
