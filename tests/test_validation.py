@@ -97,7 +97,10 @@ def test_a_rule_without_a_failing_example(tmp_path: Path) -> None:
 
 
 def test_an_example_whose_expectation_is_wrong(tmp_path: Path) -> None:
-    wrong = FIRE.replace("  - name: april has no inspection\n    expect: non_compliant", "  - name: april has no inspection\n    expect: compliant")
+    wrong = FIRE.replace(
+        "  - name: april has no inspection\n    expect: non_compliant",
+        "  - name: april has no inspection\n    expect: compliant",
+    )
     found = messages(make_pack(tmp_path, {"national/fire.inspection-monthly.yaml": wrong}))
     assert any("expects compliant, the rule gives non_compliant" in m and "2026-04" in m for m in found), found
 
@@ -111,7 +114,9 @@ BEIJING_CITATION = """citations:
 
 def test_an_overlay_whose_base_is_missing(tmp_path: Path) -> None:
     overlay = "id: fire.inspection-weekly\noverlay: {operation: restate, base_version: 1.0.0}\n" + BEIJING_CITATION
-    root = make_pack(tmp_path, {"national/fire.inspection-monthly.yaml": FIRE, "beijing/fire.inspection-weekly.yaml": overlay})
+    root = make_pack(
+        tmp_path, {"national/fire.inspection-monthly.yaml": FIRE, "beijing/fire.inspection-weekly.yaml": overlay}
+    )
     assert any("there is no national rule with that id" in m for m in messages(root))
 
 
@@ -129,7 +134,9 @@ def _tighten(check: str) -> str:
         "id: fire.inspection-monthly\noverlay: {operation: tighten, base_version: 1.0.0}\n"
         + BEIJING_CITATION
         + "versions:\n  - version: 1.1.0+beijing\n    in_force: {from: 2025-12-25, basis: test}\n"
-        + "    check: " + check + "\n"
+        + "    check: "
+        + check
+        + "\n"
         + "examples:\n  - {name: a, expect: compliant}\n  - {name: b, expect: non_compliant}\n"
     )
 
@@ -143,7 +150,8 @@ def _tighten(check: str) -> str:
 )
 def test_a_tighten_that_loosens_the_base_is_caught(tmp_path: Path, check: str, loosened: bool) -> None:
     root = make_pack(
-        tmp_path, {"national/fire.inspection-monthly.yaml": FIRE, "beijing/fire.inspection-monthly.yaml": _tighten(check)}
+        tmp_path,
+        {"national/fire.inspection-monthly.yaml": FIRE, "beijing/fire.inspection-monthly.yaml": _tighten(check)},
     )
     found = messages(root, run_examples=False)
     assert any("less strict than the national" in m for m in found) is loosened, found
