@@ -41,7 +41,11 @@ def test_due_date_is_clamped_to_the_end_of_the_month_and_the_last_day_is_on_time
     result = run([agreement("a1", "2026-01-31", "2026-02-28")])
     assert result.status is Status.COMPLIANT
     assert records(result)["a1"] == {
-        "id": "a1", "signed": "2026-01-31", "due": "2026-02-28", "reported": "2026-02-28", "state": "on_time"
+        "id": "a1",
+        "signed": "2026-01-31",
+        "due": "2026-02-28",
+        "reported": "2026-02-28",
+        "state": "on_time",
     }
 
 

@@ -47,8 +47,18 @@ def test_minimal_snapshot_parses_and_leaves_everything_unknown() -> None:
     assert snap.period.start == date(2026, 1, 1)
     assert snap.period.end == date(2026, 6, 30)
     assert snap.as_of is None
-    for section in ("activities", "residents", "quality", "policies", "facilities", "practices", "hazards",
-                    "tcm_techniques", "agreements", "extensions"):
+    for section in (
+        "activities",
+        "residents",
+        "quality",
+        "policies",
+        "facilities",
+        "practices",
+        "hazards",
+        "tcm_techniques",
+        "agreements",
+        "extensions",
+    ):
         assert getattr(snap, section) is None, section
     q = snap.institution.qualifications
     assert (q.medical_practice_license, q.clinic_filing, q.elderly_care_filing) == (None, None, None)
@@ -120,8 +130,11 @@ def test_absent_list_differs_from_empty_list() -> None:
         pytest.param({"institution": {"region_code": "11010"}}, "institution.region_code", id="bad-region"),
         pytest.param({"schema_version": "2"}, "schema_version", id="wrong-schema-version"),
         pytest.param(
-            {"residents": [{"id": "r1", "admitted": "2026-01-02", "assessments": [{"kind": "entry",
-                                                                                  "date": "2026-01-02"}]}]},
+            {
+                "residents": [
+                    {"id": "r1", "admitted": "2026-01-02", "assessments": [{"kind": "entry", "date": "2026-01-02"}]}
+                ]
+            },
             "residents[0].assessments[0].kind",
             id="unknown-assessment-kind",
         ),
@@ -213,9 +226,7 @@ def test_extensions_accept_anything_everywhere() -> None:
                 "activities": [{"kind": "fire_drill", "date": "2026-01-05", "extensions": anything}],
                 "residents": [{"id": "r1", "admitted": "2026-01-02", "extensions": anything}],
                 "hazards": [{"id": "h1", "found": "2026-01-02", "extensions": anything}],
-                "agreements": [
-                    {"id": "a1", "partner": "p", "signed": "2026-01-02", "extensions": anything}
-                ],
+                "agreements": [{"id": "a1", "partner": "p", "signed": "2026-01-02", "extensions": anything}],
             }
         )
     )
@@ -256,9 +267,7 @@ def test_dates_and_offset_date_times_become_shanghai_dates(value: str, expected:
 
 
 def test_window_bounds_accept_offset_date_times() -> None:
-    snap = parse_snapshot(
-        _text({"period": {"start": "2025-12-31T16:00:00Z", "end": "2026-06-30T23:59:59+08:00"}})
-    )
+    snap = parse_snapshot(_text({"period": {"start": "2025-12-31T16:00:00Z", "end": "2026-06-30T23:59:59+08:00"}}))
     assert (snap.period.start, snap.period.end) == (date(2026, 1, 1), date(2026, 6, 30))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from .checks import KINDS, CheckKind
 from .checks.base import Schedule, ScheduledVersion
 from .conditions import Condition
 from .errors import Problem, format_loc
+from .report import CitationOut, Text
 from .resources import rules_dir
 from .rulefile import (
     Citation,
@@ -89,6 +91,18 @@ class CompiledRule:
     examples: tuple[tuple[str, Example], ...] = field(repr=False)
     sources: tuple[Path, ...] = field(repr=False)
     overlay_base: str | None = None  # the national version a province overlay was written against
+
+    # Built once per compiled rule and shared by its findings (all frozen): the hot path of a
+    # batch builds only what differs between snapshots.
+    @cached_property
+    def report_title(self) -> Text:
+        return Text.model_construct(zh=self.title.zh, en=self.title.en)
+
+    @cached_property
+    def report_citations(self) -> tuple[CitationOut, ...]:
+        return tuple(
+            CitationOut.model_construct(document=c.document, article=c.article, quote=c.quote) for c in self.citations
+        )
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from .conditions import holds
 from .errors import InputError, JurisdictionError, RuleCatalogError, format_loc
 from .jurisdiction import province_of, resolve_province
 from .localtime import today_in_shanghai
-from .report import CitationOut, EngineInfo, Finding, InstitutionRef, Report, Summary, Text
+from .report import EngineInfo, Finding, InstitutionRef, Report, Summary, Text
 from .snapshot import Snapshot
 
 SnapshotInput = Snapshot | Mapping[str, Any] | str | bytes | Path
@@ -99,12 +99,10 @@ def _finding(rule: CompiledRule, result: Outcome, view: SnapshotView) -> Finding
         rule_version=version.version,
         status=result.status,
         level=rule.level,
-        title=Text.model_construct(zh=rule.title.zh, en=rule.title.en),
+        title=rule.report_title,
         message=Text.model_construct(zh=result.message.zh, en=result.message.en),
         evidence=result.evidence,
-        citations=[
-            CitationOut.model_construct(document=c.document, article=c.article, quote=c.quote) for c in rule.citations
-        ],
+        citations=list(rule.report_citations),
         layers=list(rule.layers),
         overlay=rule.operation.value if rule.operation is not None else None,
     )
@@ -112,7 +110,8 @@ def _finding(rule: CompiledRule, result: Outcome, view: SnapshotView) -> Finding
 
 def evaluate_rule(rule: CompiledRule, view: SnapshotView) -> Outcome:
     """Applicability first (three-valued), then the rule's check under its schedule."""
-    if view.as_of < rule.schedule.first_day and rule.kind.name != "period_count":
+    # Not yet in force on as_of: no period before as_of can have been under it either.
+    if view.as_of < rule.schedule.first_day:
         return outcome(
             Status.NOT_APPLICABLE,
             f"该规则自{rule.schedule.first_day.isoformat()}起施行，评估日尚未生效",

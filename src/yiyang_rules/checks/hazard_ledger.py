@@ -53,9 +53,22 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
         return outcome(Status.NON_COMPLIANT, "未建立隐患台账", "no hazard ledger is kept", ledger=False)
     if kept is None:
         return missing("policies.hazard_ledger", "隐患台账情况", "whether a hazard ledger is kept")
+    if hazards is None:
+        if params.require_plan_for_open or params.overdue_is_violation:
+            # The rule judges each open hazard, and the snapshot does not list them.
+            return missing("hazards", "隐患台账明细", "the hazards in the ledger")
+        return outcome(
+            Status.COMPLIANT,
+            "已建立隐患台账（快照未列出隐患明细）",
+            "a hazard ledger is kept (the snapshot does not list its hazards)",
+            ledger=True,
+            hazards_missing=True,
+        )
     entries: list[dict[str, Any]] = []
     violations: list[str] = []
-    for hazard in sorted(hazards or (), key=lambda h: (h.found, h.id)):
+    # As things stood on as_of: a hazard found later was not yet known.
+    later = sorted(h.id for h in hazards if h.found > view.as_of)
+    for hazard in sorted((h for h in hazards if h.found <= view.as_of), key=lambda h: (h.found, h.id)):
         state, absent = _state(hazard, params, view)
         entry: dict[str, Any] = {"id": hazard.id, "found": hazard.found.isoformat(), "state": state}
         if hazard.plan is not None and hazard.plan.deadline is not None:
@@ -69,8 +82,8 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
         if violated:
             violations.append(hazard.id)
     evidence: dict[str, Any] = {"ledger": True, "hazards": entries}
-    if hazards is None:
-        evidence["hazards_missing"] = True
+    if later:
+        evidence["found_after_as_of"] = later
     if violations:
         evidence["violations"] = violations
         return outcome(

@@ -29,16 +29,22 @@ class Params(CheckParams):
     min_count: int = Field(ge=1)
 
 
-def _distinct_dates(activities: tuple[Activity, ...]) -> list[date]:
-    """One date per record; records sharing an id count once (the earliest date is kept)."""
+def _distinct_dates(activities: tuple[Activity, ...]) -> tuple[list[date], list[str]]:
+    """One date per record; records sharing an id count once (the earliest date is kept), and ids
+    given with different dates are returned, to be shown in the evidence."""
     by_id: dict[str, date] = {}
     anonymous: list[date] = []
+    conflicting: set[str] = set()
     for activity in activities:
         if activity.id is None:
             anonymous.append(activity.date)
-        elif activity.id not in by_id or activity.date < by_id[activity.id]:
+            continue
+        known = by_id.get(activity.id)
+        if known is not None and known != activity.date:
+            conflicting.add(activity.id)
+        if known is None or activity.date < known:
             by_id[activity.id] = activity.date
-    return sorted([*by_id.values(), *anonymous])
+    return sorted([*by_id.values(), *anonymous]), sorted(conflicting)
 
 
 def _judge_period(
@@ -69,7 +75,7 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
     if view.snapshot.activities is None:
         return missing("activities", "活动记录", "activity records")
     start, end = view.window
-    dates = _distinct_dates(view.activities_by_kind.get(params.activity, ()))
+    dates, conflicting = _distinct_dates(view.activities_by_kind.get(params.activity, ()))
     counted = [d for d in dates if start <= d <= end and d <= view.as_of]
     outside = [d.isoformat() for d in dates if not (start <= d <= end)]
     future = [d.isoformat() for d in dates if start <= d <= end and d > view.as_of]
@@ -99,6 +105,8 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
         evidence["records_outside_window"] = outside
     if future:
         evidence["records_after_as_of"] = future
+    if conflicting:
+        evidence["ids_with_different_dates"] = conflicting
 
     if short:
         return outcome(

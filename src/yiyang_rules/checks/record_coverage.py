@@ -62,20 +62,21 @@ class Params(CheckParams):
     )
 
 
-def _admission_assessed(resident: Resident, params: Params) -> bool | None:
+def _admission_assessed(resident: Resident, params: Params, view: SnapshotView) -> bool | None:
     if resident.assessments is None:
         return None
     for assessment in resident.assessments:
-        if assessment.kind is not AssessmentKind.ADMISSION:
+        # An assessment dated after as_of had not happened yet on as_of.
+        if assessment.kind is not AssessmentKind.ADMISSION or assessment.date > view.as_of:
             continue
         if params.within_days is None or (assessment.date - resident.admitted).days <= params.within_days:
             return True
     return False
 
 
-def _requirement(params: Params) -> Callable[[Any], bool | None]:
+def _requirement(params: Params, view: SnapshotView) -> Callable[[Any], bool | None]:
     checks: dict[Requirement, Callable[[Any], bool | None]] = {
-        Requirement.ADMISSION_ASSESSMENT: lambda r: _admission_assessed(r, params),
+        Requirement.ADMISSION_ASSESSMENT: lambda r: _admission_assessed(r, params, view),
         Requirement.SERVICE_PLAN: lambda r: r.service_plan,
         Requirement.DISPUTE_CLAUSE: lambda a: a.dispute_clause,
         Requirement.CONFIDENTIALITY_CLAUSE: lambda a: a.confidentiality_clause,
@@ -105,7 +106,7 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
     need = _REQUIREMENT_LABELS[params.requirement]
     if records is None:
         return missing(params.records, record_label.zh + "记录", record_label.en + " records")
-    check = _requirement(params)
+    check = _requirement(params, view)
     in_scope = [r for r in records if _in_scope(r, params, view)]
     lacking = [r.id for r in in_scope if check(r) is False]
     unknown = [r.id for r in in_scope if check(r) is None]
