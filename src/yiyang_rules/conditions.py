@@ -198,19 +198,25 @@ AnyOf.model_rebuild()
 Not.model_rebuild()
 
 
-def holds(condition: Condition, snapshot: Snapshot) -> Truth:
+def holds(condition: Condition, snapshot: Snapshot, memo: dict[Predicate, Truth] | None = None) -> Truth:
+    """Judge ``condition``; ``memo`` keeps each named predicate's answer for one snapshot, since
+    most rules of a catalog ask the same few (``yiyang_institution``…)."""
     if isinstance(condition, Predicate):
-        return _PREDICATES[condition](snapshot)
+        if memo is None:
+            return _PREDICATES[condition](snapshot)
+        if condition not in memo:
+            memo[condition] = _PREDICATES[condition](snapshot)
+        return memo[condition]
     if isinstance(condition, FactTest):
         value = fact_value(snapshot, condition.fact)
         if value is None:
             return Truth(None, (fact_path_field(condition.fact),))
         return Truth(value == condition.equals)
     if isinstance(condition, AllOf):
-        return _and(*(holds(c, snapshot) for c in condition.all_of))
+        return _and(*(holds(c, snapshot, memo) for c in condition.all_of))
     if isinstance(condition, AnyOf):
-        return _or(*(holds(c, snapshot) for c in condition.any_of))
-    inner = holds(condition.not_, snapshot)
+        return _or(*(holds(c, snapshot, memo) for c in condition.any_of))
+    inner = holds(condition.not_, snapshot, memo)
     return Truth(None if inner.value is None else not inner.value, inner.missing)
 
 

@@ -118,7 +118,7 @@ def evaluate_rule(rule: CompiledRule, view: SnapshotView) -> Outcome:
             f"the rule is in force from {rule.schedule.first_day.isoformat()}, after the evaluation date",
             in_force_from=rule.schedule.first_day.isoformat(),
         )
-    applies = holds(rule.applies_to, view.snapshot)
+    applies = holds(rule.applies_to, view.snapshot, view.predicate_memo)
     if applies.value is False:
         return outcome(Status.NOT_APPLICABLE, "本机构不属于该规则的适用对象", "the rule does not bind this institution")
     if applies.value is None:

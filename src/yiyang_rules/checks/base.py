@@ -4,13 +4,14 @@ of rule versions it is judged under, and small helpers for bilingual messages.""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from ..conditions import Predicate, Truth
 from ..snapshot import Activity, Snapshot
 from ..vocabulary import ActivityKind, Label
 
@@ -76,6 +77,8 @@ class SnapshotView:
     snapshot: Snapshot
     as_of: date
     activities_by_kind: Mapping[ActivityKind, tuple[Activity, ...]]
+    # Per-snapshot answers of the named applicability predicates; a view serves one evaluation.
+    predicate_memo: dict[Predicate, Truth] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def window(self) -> tuple[date, date]:
