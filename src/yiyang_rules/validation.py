@@ -160,23 +160,28 @@ def _overlay_problems(source: RuleSource, national: dict[str, RuleSource]) -> li
 
 
 def _strictness_problems(source: RuleSource, base: RuleFile) -> list[Problem]:
-    """A tighten must be at least as strict as the base, wherever that can be decided mechanically."""
+    """A tighten must be at least as strict as every national version in force at the same time,
+    wherever that can be decided mechanically. Before the national rule existed there is nothing to
+    be stricter than."""
     assert base.versions and source.rule.versions
-    base_check = base.versions[-1].check
+    base_spans = version_spans(base.versions)
     problems = []
-    for index, version in enumerate(source.rule.versions):
-        if version.check.kind != base_check.kind:
-            continue  # a different kind of check: not comparable mechanically
-        verdict = KINDS[base_check.kind].at_least_as_strict(version.check, base_check)
-        if verdict is False:
-            problems.append(
-                Problem(
-                    str(source.path),
-                    source.line_of("versions", index, "check"),
-                    f"tighten overlay {version.version} is less strict than the national "
-                    f"{base.versions[-1].version} ({base_check.kind}): a tighten may only make the rule stricter",
+    for index, (version, start, until) in enumerate(version_spans(source.rule.versions)):
+        for base_version, base_start, base_until in base_spans:
+            overlaps = (until is None or base_start <= until) and (base_until is None or start <= base_until)
+            if not overlaps or version.check.kind != base_version.check.kind:
+                continue  # not at the same time, or a different kind of check: not comparable
+            verdict = KINDS[base_version.check.kind].at_least_as_strict(version.check, base_version.check)
+            if verdict is False:
+                problems.append(
+                    Problem(
+                        str(source.path),
+                        source.line_of("versions", index, "check"),
+                        f"tighten overlay {version.version} is less strict than the national "
+                        f"{base_version.version} ({base_version.check.kind}) in force at the same time: "
+                        "a tighten may only make the rule stricter",
+                    )
                 )
-            )
     return problems
 
 
