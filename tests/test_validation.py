@@ -195,6 +195,41 @@ def test_an_unknown_check_parameter_points_at_its_line(tmp_path: Path) -> None:
 
 
 def test_enforcing_before_the_document_is_in_force_is_caught(tmp_path: Path) -> None:
-    early = FIRE.replace("from: 2025-12-25", "from: 2025-01-01")
+    early = FIRE
     found = messages(make_pack(tmp_path, {"national/fire.inspection-monthly.yaml": early}), run_examples=False)
     assert any("no retroactive enforcement" in m for m in found), found
+
+
+def test_a_province_pack_from_another_repository_overlays_the_bundled_national_rules(tmp_path: Path) -> None:
+    overlay = "id: fire.inspection-monthly\noverlay: {operation: restate, base_version: 1.0.0}\n" + BEIJING_CITATION
+    root = make_pack(tmp_path, {"beijing/fire.inspection-monthly.yaml": overlay})
+    assert messages(root) == []
+    broken = make_pack(tmp_path / "b", {"beijing/fire.inspection-weekly.yaml": overlay.replace("monthly", "weekly")})
+    assert any("there is no national rule with that id" in m for m in messages(broken))
+
+
+def test_a_tighten_is_compared_only_with_the_national_version_in_force_at_the_same_time(tmp_path: Path) -> None:
+    # National from 2025-12-25; a Beijing version that ends before then may not be weaker than nothing.
+    early = FIRE.replace("from: 2025-12-25", "from: 2025-12-25").replace("七（二十四）", "七（二十四）")
+    looser_then_stricter = (
+        "id: fire.inspection-monthly\noverlay: {operation: tighten, base_version: 1.0.0}\n"
+        + BEIJING_CITATION
+        + "versions:\n"
+        + "  - version: 1.0.0+beijing\n    in_force: {from: 2025-12-25, until: 2025-12-31, basis: test}\n"
+        + "    check: {kind: period_count, activity: fire_inspection, period: quarter, min_count: 1}\n"
+        + "  - version: 1.1.0+beijing\n    in_force: {from: 2026-01-01, basis: test}\n"
+        + "    check: {kind: period_count, activity: fire_inspection, period: month, min_count: 1}\n"
+        + "examples:\n  - {name: a, expect: compliant}\n  - {name: b, expect: non_compliant}\n"
+    )
+    root = make_pack(
+        tmp_path,
+        {"national/fire.inspection-monthly.yaml": early, "beijing/fire.inspection-monthly.yaml": looser_then_stricter},
+    )
+    found = [m for m in messages(root, run_examples=False) if "less strict" in m]
+    assert len(found) == 1 and "1.0.0+beijing" in found[0]  # overlaps national 1.0.0 in its last week
+    later = looser_then_stricter.replace("from: 2025-12-25, until: 2025-12-31", "from: 2025-01-01, until: 2025-12-24")
+    root = make_pack(
+        tmp_path / "later",
+        {"national/fire.inspection-monthly.yaml": early, "beijing/fire.inspection-monthly.yaml": later},
+    )
+    assert not [m for m in messages(root, run_examples=False) if "less strict" in m]

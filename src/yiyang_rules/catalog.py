@@ -195,6 +195,16 @@ def load_rules(directory: Path | None = None) -> LoadedRules:
     return LoadedRules(tuple(sources), tuple(problems))
 
 
+def with_bundled_national(loaded: LoadedRules) -> LoadedRules:
+    """A pack without a ``national`` folder (a province pack kept in another repository) is read on
+    top of the bundled national rules, so that its overlays have their base."""
+    if loaded.layer(NATIONAL):
+        return loaded
+    bundled = load_rules()
+    national = tuple(s for s in bundled.sources if s.layer == NATIONAL)
+    return LoadedRules(national + loaded.sources, loaded.problems)
+
+
 def _schedule(
     spans: Iterable[tuple[RuleVersion, Any, Any, str]],
 ) -> tuple[Schedule[Any], tuple[VersionInfo, ...]]:

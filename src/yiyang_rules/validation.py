@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .catalog import NATIONAL, CompiledRule, LoadedRules, RuleSource, compile_catalog, load_rules
+from .catalog import (
+    NATIONAL,
+    CompiledRule,
+    LoadedRules,
+    RuleSource,
+    compile_catalog,
+    load_rules,
+    with_bundled_national,
+)
 from .checks import KINDS
 from .checks.base import SnapshotView, Status
 from .documents import Registry, load_registry
@@ -231,19 +239,24 @@ def _in_force_problems(source: RuleSource, registry: Registry) -> list[Problem]:
 def validate(
     directory: Path | None = None, run_examples: bool = True, registry: Registry | None = None
 ) -> list[Problem]:
-    """Every problem of the rule files below ``directory`` (default: the bundled rules)."""
-    loaded = load_rules(directory)
-    problems = list(loaded.problems)
+    """Every problem of the rule files below ``directory`` (default: the bundled rules). A pack
+    with no national folder of its own is checked against the bundled national rules."""
+    own = load_rules(directory)
+    loaded = with_bundled_national(own)
+    problems = list(own.problems)
     registry = registry or load_registry()
     national = loaded.layer(NATIONAL)
-    for source in loaded.sources:
+    for source in own.sources:
         problems.extend(_citation_problems(source, registry))
         problems.extend(_example_balance(source))
         problems.extend(_in_force_problems(source, registry))
         if source.layer != NATIONAL:
             problems.extend(_overlay_problems(source, national))
     if run_examples:
+        own_files = {s.path for s in own.sources}
         for case in example_cases(loaded):
+            if case.source.path not in own_files:
+                continue
             line = case.source.line_of("examples", case.index)
             try:
                 status, message = case.run()

@@ -20,7 +20,7 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from .. import __version__
-from ..catalog import NATIONAL, load_rules
+from ..catalog import NATIONAL, load_rules, with_bundled_national
 from ..conditions import describe
 from ..diff import layer_diff
 from ..engine import Engine
@@ -270,7 +270,12 @@ def validate_rules(
     for problem in problems:
         typer.echo(str(problem))
     loaded = load_rules(directory)
-    examples = 0 if skip_examples else sum(1 for _ in example_cases(loaded))
+    own_files = {s.path for s in loaded.sources}
+    examples = (
+        0
+        if skip_examples
+        else sum(1 for case in example_cases(with_bundled_national(loaded)) if case.source.path in own_files)
+    )
     summary = f"{len(loaded.sources)} rule files, {examples} examples: {len(problems)} problem(s)"
     typer.echo(summary)
     raise typer.Exit(1 if problems else 0)
