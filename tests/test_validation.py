@@ -195,7 +195,7 @@ def test_an_unknown_check_parameter_points_at_its_line(tmp_path: Path) -> None:
 
 
 def test_enforcing_before_the_document_is_in_force_is_caught(tmp_path: Path) -> None:
-    early = FIRE
+    early = FIRE.replace("from: 2025-12-25", "from: 2025-01-01")
     found = messages(make_pack(tmp_path, {"national/fire.inspection-monthly.yaml": early}), run_examples=False)
     assert any("no retroactive enforcement" in m for m in found), found
 
@@ -210,7 +210,7 @@ def test_a_province_pack_from_another_repository_overlays_the_bundled_national_r
 
 def test_a_tighten_is_compared_only_with_the_national_version_in_force_at_the_same_time(tmp_path: Path) -> None:
     # National from 2025-12-25; a Beijing version that ends before then may not be weaker than nothing.
-    early = FIRE.replace("from: 2025-12-25", "from: 2025-12-25").replace("七（二十四）", "七（二十四）")
+    early = FIRE
     looser_then_stricter = (
         "id: fire.inspection-monthly\noverlay: {operation: tighten, base_version: 1.0.0}\n"
         + BEIJING_CITATION
