@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from io import StringIO
 
 from rich.console import Console
@@ -24,8 +25,10 @@ _HEAD = {
 }
 
 
-def render(report: Report, lang: str = "zh", width: int = 160, color: bool = False) -> str:
+def render(report: Report, lang: str = "zh", width: int | None = None, color: bool = False) -> str:
     head = _HEAD["en" if lang == "en" else "zh"]
+    # The terminal's width when there is one (COLUMNS is honoured), else 160: a line per finding.
+    width = width or max(100, shutil.get_terminal_size((160, 24)).columns)
     buffer = StringIO()
     console = Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None)
     console.print(
