@@ -18,6 +18,7 @@ import pytest
 
 from yiyang_rules.checks.base import CheckParams, Schedule, ScheduledVersion, SnapshotView
 from yiyang_rules.engine import to_snapshot
+from yiyang_rules.examples import merge
 from yiyang_rules.snapshot import Snapshot
 
 DEFAULT_AS_OF = "2026-07-15"
@@ -45,21 +46,6 @@ YIYANG_QUALIFICATIONS: dict[str, bool] = {
 
 def as_date(value: str | date) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
-
-
-def merge(base: Any, patch: Any) -> Any:
-    """Maps merge key by key, lists and scalars replace, ``None`` removes a key."""
-    if isinstance(base, dict) and isinstance(patch, dict):
-        merged = dict(base)
-        for key, value in patch.items():
-            if value is None:
-                merged.pop(key, None)
-            elif key in merged:
-                merged[key] = merge(merged[key], value)
-            else:
-                merged[key] = copy.deepcopy(value)
-        return merged
-    return copy.deepcopy(patch)
 
 
 def snapshot_dict(patch: dict[str, Any] | None = None, **sections: Any) -> dict[str, Any]:

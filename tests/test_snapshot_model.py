@@ -10,6 +10,7 @@ import pytest
 
 from yiyang_rules.engine import parse_snapshot, to_snapshot
 from yiyang_rules.errors import InputError
+from yiyang_rules.examples import merge
 from yiyang_rules.vocabulary import ActivityKind, PolicyKey
 
 MINIMAL: dict[str, Any] = {
@@ -17,19 +18,6 @@ MINIMAL: dict[str, Any] = {
     "period": {"start": "2026-01-01", "end": "2026-06-30"},
     "institution": {"id": "TEST-0001", "name": "测试颐养院", "province": "hebei", "kinds": ["elderly_care"]},
 }
-
-
-def merge(base: Any, patch: Any) -> Any:
-    """Maps merge, lists and scalars replace, None removes a key."""
-    if isinstance(base, dict) and isinstance(patch, dict):
-        merged = dict(base)
-        for key, value in patch.items():
-            if value is None:
-                merged.pop(key, None)
-            else:
-                merged[key] = merge(merged[key], value) if key in merged else value
-        return merged
-    return patch
 
 
 def _text(patch: dict[str, Any]) -> str:
