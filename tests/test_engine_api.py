@@ -124,3 +124,16 @@ def test_residents_appear_by_id_only(engine: Engine) -> None:
     assert "R-0002" in text
     for resident in data["residents"]:
         assert f'"age": {resident["age"]}' not in text and f'"age":{resident["age"]}' not in text
+
+
+def test_a_string_that_is_not_json_text_is_a_path(engine: Engine) -> None:
+    assert dump(engine.check(str(SAMPLE))) == dump(engine.check(SAMPLE))
+    with pytest.raises(InputError, match=r"no-such\.json"):
+        engine.check("no-such.json")
+
+
+def test_a_mapping_with_a_value_json_cannot_hold_is_an_input_error(engine: Engine) -> None:
+    data = json.loads(TEXT)
+    data["extensions"] = {"when": object()}
+    with pytest.raises(InputError, match="not representable as JSON"):
+        engine.check(data)

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from ._version import __version__
 from .catalog import NATIONAL, Catalog, CompiledRule, LoadedRules, compile_catalog, load_rules
-from .checks.base import Outcome, SnapshotView, Status, outcome
+from .checks.base import Outcome, SnapshotView, Status, not_in_force, outcome
 from .conditions import holds
 from .errors import InputError, JurisdictionError, RuleCatalogError, format_loc
 from .jurisdiction import province_of, resolve_province
@@ -76,8 +76,12 @@ def _json_default(value: Any) -> Any:
 
 
 def to_snapshot(value: SnapshotInput, source: str | None = None) -> Snapshot:
+    """A Snapshot from a model, a mapping, JSON text or bytes, or a file path (a ``Path``, or a
+    string that is not JSON text: a snapshot's JSON always starts with ``{``)."""
     if isinstance(value, Snapshot):
         return value
+    if isinstance(value, str) and not value.lstrip().startswith("{"):
+        value = Path(value)
     if isinstance(value, Path):
         try:
             text = value.read_bytes()
@@ -87,7 +91,11 @@ def to_snapshot(value: SnapshotInput, source: str | None = None) -> Snapshot:
     if isinstance(value, (str, bytes)):
         return parse_snapshot(value, source or "<snapshot>")
     # A mapping (from a vendor's code or a YAML example): through JSON, so the same strict rules apply.
-    return parse_snapshot(json.dumps(value, default=_json_default, ensure_ascii=False), source or "<snapshot>")
+    try:
+        encoded = json.dumps(value, default=_json_default, ensure_ascii=False)
+    except (TypeError, ValueError) as exc:
+        raise InputError(source or "<snapshot>", [f"not representable as JSON: {exc}"]) from None
+    return parse_snapshot(encoded, source or "<snapshot>")
 
 
 def _finding(rule: CompiledRule, result: Outcome, view: SnapshotView) -> Finding:
@@ -112,12 +120,7 @@ def evaluate_rule(rule: CompiledRule, view: SnapshotView) -> Outcome:
     """Applicability first (three-valued), then the rule's check under its schedule."""
     # Not yet in force on as_of: no period before as_of can have been under it either.
     if view.as_of < rule.schedule.first_day:
-        return outcome(
-            Status.NOT_APPLICABLE,
-            f"该规则自{rule.schedule.first_day.isoformat()}起施行，评估日尚未生效",
-            f"the rule is in force from {rule.schedule.first_day.isoformat()}, after the evaluation date",
-            in_force_from=rule.schedule.first_day.isoformat(),
-        )
+        return not_in_force(rule.schedule.first_day)
     applies = holds(rule.applies_to, view.snapshot, view.predicate_memo)
     if applies.value is False:
         return outcome(Status.NOT_APPLICABLE, "本机构不属于该规则的适用对象", "the rule does not bind this institution")
@@ -181,11 +184,12 @@ class Engine:
 
     def check(self, snapshot: SnapshotInput, as_of: date | None = None, source: str | None = None) -> Report:
         """``as_of`` overrides the snapshot's own; the default is today in Asia/Shanghai."""
-        model = to_snapshot(snapshot, source)
+        label = source or (str(snapshot) if isinstance(snapshot, Path) else "<snapshot>")
+        model = to_snapshot(snapshot, label)
         try:
             catalog = self.catalog_for(model)
         except JurisdictionError as exc:
-            raise InputError(source or "<snapshot>", [str(exc)]) from None
+            raise InputError(label, [str(exc)]) from None
         day = as_of or model.as_of or today_in_shanghai()
         return evaluate(catalog, model, day)
 
