@@ -233,3 +233,11 @@ def test_a_tighten_is_compared_only_with_the_national_version_in_force_at_the_sa
         {"national/fire.inspection-monthly.yaml": early, "beijing/fire.inspection-monthly.yaml": later},
     )
     assert not [m for m in messages(root, run_examples=False) if "less strict" in m]
+
+
+def test_a_tighten_must_keep_the_check_kind(tmp_path: Path) -> None:
+    other_kind = _tighten("{kind: required_facts, facts: [{fact: policies.hazard_ledger}]}")
+    root = make_pack(
+        tmp_path, {"national/fire.inspection-monthly.yaml": FIRE, "beijing/fire.inspection-monthly.yaml": other_kind}
+    )
+    assert any("a tighten keeps the national rule's check kind (period_count)" in m for m in messages(root))

@@ -264,30 +264,27 @@ def _apply_overlay(base: CompiledRule, overlay: RuleSource) -> CompiledRule | No
         )
     assert rule.versions
     first = rule.versions[0].in_force.from_
-    # National versions keep judging the periods before the province's version took effect.
-    kept: list[tuple[RuleVersion | None, ScheduledVersion[Any], VersionInfo]] = []
+    kind = KINDS[rule.versions[0].check.kind]
+    # National versions keep judging the periods before the province's version took effect (a
+    # tighten keeps the check kind; validation reports one that does not, and it keeps nothing).
+    kept_versions: list[ScheduledVersion[Any]] = []
+    kept_history: list[VersionInfo] = []
     for scheduled, info in zip(base.schedule.versions, base.history, strict=True):
-        if scheduled.start >= first:
+        if scheduled.start >= first or kind is not base.kind:
             continue
-        until = (
-            scheduled.until if scheduled.until is not None and scheduled.until < first else first - timedelta(days=1)
-        )
-        kept.append(
-            (
-                None,
-                ScheduledVersion(scheduled.version, scheduled.start, until, scheduled.params),
-                VersionInfo(info.version, info.start, until, info.basis, info.layer, info.changes),
-            )
-        )
+        day_before = first - timedelta(days=1)
+        until = scheduled.until if scheduled.until is not None and scheduled.until < first else day_before
+        kept_versions.append(ScheduledVersion(scheduled.version, scheduled.start, until, scheduled.params))
+        kept_history.append(VersionInfo(info.version, info.start, until, info.basis, info.layer, info.changes))
     schedule, history = _schedule((v, s, u, overlay.layer) for v, s, u in version_spans(rule.versions))
     return CompiledRule(
         id=base.id,
         title=rule.title or base.title,
         level=rule.level or base.level,
         applies_to=rule.applies_to if rule.applies_to is not None else base.applies_to,
-        kind=KINDS[rule.versions[0].check.kind],
-        schedule=Schedule(tuple(k[1] for k in kept) + schedule.versions),
-        history=tuple(k[2] for k in kept) + history,
+        kind=kind,
+        schedule=Schedule((*kept_versions, *schedule.versions)),
+        history=(*kept_history, *history),
         **common,
     )
 

@@ -163,6 +163,16 @@ def _overlay_problems(source: RuleSource, national: dict[str, RuleSource]) -> li
             )
         )
     if rule.overlay.operation is OverlayOperation.TIGHTEN and rule.versions:
+        base_kind = base.rule.versions[-1].check.kind
+        if rule.versions[0].check.kind != base_kind:
+            problems.append(
+                Problem(
+                    str(source.path),
+                    source.line_of("versions", 0, "check", "kind"),
+                    f"a tighten keeps the national rule's check kind ({base_kind}); a different check is a "
+                    "different obligation: give it its own id",
+                )
+            )
         problems.extend(_strictness_problems(source, base.rule))
     return problems
 
