@@ -246,11 +246,19 @@ def _in_force_problems(source: RuleSource, registry: Registry) -> list[Problem]:
     return []
 
 
-def validate(
+@dataclass(frozen=True)
+class ValidationResult:
+    problems: list[Problem]
+    rule_files: int
+    examples_run: int
+
+
+def validate_pack(
     directory: Path | None = None, run_examples: bool = True, registry: Registry | None = None
-) -> list[Problem]:
-    """Every problem of the rule files below ``directory`` (default: the bundled rules). A pack
-    with no national folder of its own is checked against the bundled national rules."""
+) -> ValidationResult:
+    """Every problem of the rule files below ``directory`` (default: the bundled rules), with how
+    much was checked. A pack with no national folder of its own is checked against the bundled
+    national rules."""
     own = load_rules(directory)
     loaded = with_bundled_national(own)
     problems = list(own.problems)
@@ -262,11 +270,13 @@ def validate(
         problems.extend(_in_force_problems(source, registry))
         if source.layer != NATIONAL:
             problems.extend(_overlay_problems(source, national))
+    examples_run = 0
     if run_examples:
         own_files = {s.path for s in own.sources}
         for case in example_cases(loaded):
             if case.source.path not in own_files:
                 continue
+            examples_run += 1
             line = case.source.line_of("examples", case.index)
             try:
                 status, message = case.run()
@@ -282,4 +292,12 @@ def validate(
                         f"the rule gives {status.value}: {message}",
                     )
                 )
-    return sorted(problems, key=lambda p: (p.file, p.line or 0))
+    ordered = sorted(problems, key=lambda p: (p.file, p.line or 0))
+    return ValidationResult(ordered, len(own.sources), examples_run)
+
+
+def validate(
+    directory: Path | None = None, run_examples: bool = True, registry: Registry | None = None
+) -> list[Problem]:
+    """Every problem of the rule files below ``directory``; see ``validate_pack``."""
+    return validate_pack(directory, run_examples, registry).problems

@@ -21,7 +21,7 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from .. import __version__
-from ..catalog import NATIONAL, load_rules, with_bundled_national
+from ..catalog import NATIONAL, load_rules
 from ..conditions import describe
 from ..diff import layer_diff
 from ..engine import Engine
@@ -29,7 +29,7 @@ from ..errors import InputError, JurisdictionError, RuleCatalogError, YiyangErro
 from ..jurisdiction import ACCEPTED_FORMS, resolve_province
 from ..localtime import parse_local_date
 from ..render import RENDERERS
-from ..validation import example_cases, validate
+from ..validation import validate_pack
 
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -267,19 +267,11 @@ def validate_rules(
     """Schema, ids = file stems, versions, citations against the sources, overlays, examples."""
     if directory is not None and not directory.is_dir():
         raise _fail(f"{directory}: no such rules directory")
-    problems = validate(directory, run_examples=not skip_examples)
-    for problem in problems:
+    result = validate_pack(directory, run_examples=not skip_examples)
+    for problem in result.problems:
         typer.echo(str(problem))
-    loaded = load_rules(directory)
-    own_files = {s.path for s in loaded.sources}
-    examples = (
-        0
-        if skip_examples
-        else sum(1 for case in example_cases(with_bundled_national(loaded)) if case.source.path in own_files)
-    )
-    summary = f"{len(loaded.sources)} rule files, {examples} examples: {len(problems)} problem(s)"
-    typer.echo(summary)
-    raise typer.Exit(1 if problems else 0)
+    typer.echo(f"{result.rule_files} rule files, {result.examples_run} examples: {len(result.problems)} problem(s)")
+    raise typer.Exit(1 if result.problems else 0)
 
 
 @rules_app.command("diff")
