@@ -59,11 +59,15 @@ class Schedule(Generic[P]):
     versions: tuple[ScheduledVersion[P], ...]
 
     def at(self, day: date) -> ScheduledVersion[P] | None:
-        return next((v for v in self.versions if v.covers(day, day)), None)
+        return self.covering(day, day)
 
     def covering(self, first: date, last: date) -> ScheduledVersion[P] | None:
         """The version in force for the whole of ``[first, last]``, if one is."""
-        return next((v for v in self.versions if v.covers(first, last)), None)
+        # A plain loop: this runs for every rule of every snapshot, and most rules have one version.
+        for version in self.versions:
+            if version.start <= first and (version.until is None or last <= version.until):
+                return version
+        return None
 
     @property
     def first_day(self) -> date:
