@@ -23,13 +23,11 @@ import typer
 from .. import __version__
 from ..catalog import NATIONAL, load_rules
 from ..conditions import describe
-from ..diff import layer_diff
 from ..engine import Engine
 from ..errors import InputError, JurisdictionError, RuleCatalogError, YiyangError
 from ..jurisdiction import ACCEPTED_FORMS, resolve_province
 from ..localtime import parse_local_date
 from ..render import RENDERERS
-from ..validation import validate_pack
 
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -265,6 +263,8 @@ def validate_rules(
     skip_examples: Annotated[bool, typer.Option("--skip-examples", help="do not run the examples")] = False,
 ) -> None:
     """Schema, ids = file stems, versions, citations against the sources, overlays, examples."""
+    from ..validation import validate_pack  # noqa: PLC0415 - only this command needs it
+
     if directory is not None and not directory.is_dir():
         raise _fail(f"{directory}: no such rules directory")
     result = validate_pack(directory, run_examples=not skip_examples)
@@ -281,6 +281,8 @@ def diff_layers(
     output_format: Annotated[str, typer.Option("--format", "-f", help="text or json")] = "text",
 ) -> None:
     """What a province restates, tightens, adds or retires."""
+    from ..diff import layer_diff  # noqa: PLC0415 - only this command needs it
+
     loaded = load_rules()
     if loaded.problems:
         raise _fail("the rule files do not load (run `yiyang rules validate`)")

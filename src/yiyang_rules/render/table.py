@@ -5,9 +5,6 @@ from __future__ import annotations
 import shutil
 from io import StringIO
 
-from rich.console import Console
-from rich.table import Table
-
 from ..checks.base import Status
 from ..report import Report
 from .labels import LEVEL_TEXT, STATUS_MARK, STATUS_ORDER, STATUS_TEXT, pick
@@ -27,6 +24,10 @@ _HEAD = {
 
 def render(report: Report, lang: str = "zh", width: int | None = None, color: bool = False) -> str:
     head = _HEAD["en" if lang == "en" else "zh"]
+    # rich is imported here, not at module level: `--format json` batches never pay for it.
+    from rich.console import Console  # noqa: PLC0415
+    from rich.table import Table  # noqa: PLC0415
+
     # The terminal's width when there is one (COLUMNS is honoured), else 160: a line per finding.
     width = width or max(100, shutil.get_terminal_size((160, 24)).columns)
     buffer = StringIO()
