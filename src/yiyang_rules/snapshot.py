@@ -7,7 +7,6 @@ absent field means "unknown", never "false" or "none": ``activities`` left out i
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
@@ -172,7 +171,3 @@ class Snapshot(_Strict):
     tcm_techniques: list[TcmTechnique] | None = None
     agreements: list[Agreement] | None = None
     extensions: Extensions | None = None
-
-
-def window_of(snapshot: Snapshot) -> tuple[date, date]:
-    return snapshot.period.start, snapshot.period.end
