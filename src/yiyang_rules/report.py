@@ -55,6 +55,13 @@ class InstitutionRef(_Out):
     name: str
 
 
+class SourceRef(_Out):
+    """Where a report's snapshot came from: the file, and the line for a ``.jsonl`` batch."""
+
+    file: str
+    line: int | None = None
+
+
 class Report(_Out):
     report_version: Literal["1"] = "1"
     engine: EngineInfo
@@ -64,6 +71,9 @@ class Report(_Out):
     institution: InstitutionRef
     summary: Summary
     findings: list[Finding]
+    source: SourceRef | None = Field(
+        default=None, description="the snapshot's file (and line in a .jsonl batch), when it came from one"
+    )
 
     @property
     def mandatory_violations(self) -> list[Finding]:
