@@ -108,9 +108,16 @@ def test_no_retroactive_enforcement_before_the_rule_took_effect() -> None:
 
 
 def test_a_rule_not_yet_in_force_is_not_applicable() -> None:
-    report = Engine.load("beijing").check(SAMPLE).model_dump(mode="json")
-    future = [f for f in report["findings"] if f["evidence"].get("in_force_from", "") > SAMPLE["as_of"]]
-    assert future, "expected at least one Beijing rule in force only from 2028 (training coverage)"
+    # Shaanxi's 10-technique rule (到2025年) is in force from 2026-01-01.
+    data = {
+        **SAMPLE,
+        "as_of": "2025-10-15",
+        "period": {"start": "2025-04-01", "end": "2025-09-30"},
+        "institution": {**SAMPLE["institution"], "province": "shaanxi", "region_code": "610113"},
+    }
+    report = Engine.load("shaanxi").check(data).model_dump(mode="json")
+    future = [f for f in report["findings"] if f["evidence"].get("in_force_from", "") > data["as_of"]]
+    assert future, "expected at least one Shaanxi rule in force only from 2026 (tcm.health-center-ten-techniques)"
     assert all(f["status"] == "not_applicable" for f in future)
 
 

@@ -16,7 +16,15 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .snapshot import Snapshot
-from .vocabulary import FACT_KEYS, FactSection, InstitutionKind, Label, PrimaryCareType
+from .vocabulary import (
+    COMMUNITY_PUBLIC_HEALTH_TYPES,
+    FACT_KEYS,
+    AgreementRole,
+    FactSection,
+    InstitutionKind,
+    Label,
+    PrimaryCareType,
+)
 
 
 class Predicate(StrEnum):
@@ -27,8 +35,10 @@ class Predicate(StrEnum):
     PRIMARY_CARE = "primary_care"
     COMMUNITY_OR_TOWNSHIP_HEALTH_CENTER = "community_or_township_health_center"
     COMMUNITY_HEALTH_STATION = "community_health_station"
+    COMMUNITY_PUBLIC_HEALTH_PROVIDER = "community_public_health_provider"
     PUBLIC = "public"
     HAS_AGREEMENTS = "has_agreements"
+    AGREEMENT_MEDICAL_PROVIDER = "agreement_medical_provider"
     HAS_RESIDENTS_65_PLUS = "has_residents_65_plus"
 
 
@@ -45,8 +55,17 @@ PREDICATE_LABELS: dict[Predicate, Label] = {
         "社区卫生服务中心或乡镇卫生院", "a community health centre or township health centre"
     ),
     Predicate.COMMUNITY_HEALTH_STATION: Label("社区卫生服务站", "a community health station"),
+    Predicate.COMMUNITY_PUBLIC_HEALTH_PROVIDER: Label(
+        "承担基本公共卫生和家庭医生签约服务的基层医疗卫生机构（社区卫生服务中心/站、乡镇卫生院、村卫生室）",
+        "a community public-health provider (community health centre or station, township health centre, "
+        "village clinic), not a clinic or a nursing home's infirmary",
+    ),
     Predicate.PUBLIC: Label("公立机构", "a public institution"),
     Predicate.HAS_AGREEMENTS: Label("已签订医养合作协议", "has signed a cooperation agreement"),
+    Predicate.AGREEMENT_MEDICAL_PROVIDER: Label(
+        "在签约合作中提供医疗卫生服务的医疗卫生机构",
+        "the medical institution that provides services under a cooperation agreement",
+    ),
     Predicate.HAS_RESIDENTS_65_PLUS: Label("有65岁及以上入住老年人", "has residents aged 65 or over"),
 }
 
@@ -95,6 +114,28 @@ def _has_agreements(snapshot: Snapshot) -> Truth:
     return Truth(bool(snapshot.agreements))
 
 
+def _agreement_medical_provider(snapshot: Snapshot) -> Truth:
+    """国卫办老龄发〔2020〕23号: the provider-side duties bind the party that provides the medical
+    services. Its side is ``agreements[].role``; where no role is given, an institution that can
+    provide no medical service (not ``medical``, neither licence nor filing) is not the provider,
+    and any other institution cannot be told."""
+    if snapshot.agreements is None:
+        return Truth(None, ("agreements",))
+    roles = [a.role for a in snapshot.agreements]
+    if AgreementRole.MEDICAL_PROVIDER in roles:
+        return TRUE
+    unknown = tuple(f"agreements[{i}].role" for i, role in enumerate(roles) if role is None)
+    if not unknown:
+        return FALSE
+    q = snapshot.institution.qualifications
+    cannot_provide = (
+        InstitutionKind.MEDICAL not in snapshot.institution.kinds
+        and q.medical_practice_license is False
+        and q.clinic_filing is False
+    )
+    return FALSE if cannot_provide else Truth(None, unknown)
+
+
 def _has_65_plus(snapshot: Snapshot) -> Truth:
     if snapshot.residents is None:
         return Truth(None, ("residents",))
@@ -115,8 +156,10 @@ _PREDICATES: dict[Predicate, Callable[[Snapshot], Truth]] = {
         s, PrimaryCareType.COMMUNITY_HEALTH_CENTER, PrimaryCareType.TOWNSHIP_HEALTH_CENTER
     ),
     Predicate.COMMUNITY_HEALTH_STATION: lambda s: _primary_care(s, PrimaryCareType.COMMUNITY_HEALTH_STATION),
+    Predicate.COMMUNITY_PUBLIC_HEALTH_PROVIDER: lambda s: _primary_care(s, *COMMUNITY_PUBLIC_HEALTH_TYPES),
     Predicate.PUBLIC: lambda s: _flag(s.institution.public, "institution.public"),
     Predicate.HAS_AGREEMENTS: _has_agreements,
+    Predicate.AGREEMENT_MEDICAL_PROVIDER: _agreement_medical_provider,
     Predicate.HAS_RESIDENTS_65_PLUS: _has_65_plus,
 }
 

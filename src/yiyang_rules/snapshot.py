@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 from .localtime import LocalDate
 from .vocabulary import (
     ActivityKind,
+    AgreementRole,
     AssessmentKind,
     FacilityKey,
     InstitutionKind,
@@ -146,6 +147,11 @@ class TcmTechnique(_Strict):
 class Agreement(_Strict):
     id: NonEmptyStr
     partner: NonEmptyStr
+    role: AgreementRole | None = Field(
+        default=None,
+        description="this institution's side of the agreement: medical_provider (提供医疗卫生服务的一方) or "
+        "elderly_care_party (养老服务机构一方); absent: unknown",
+    )
     signed: LocalDate
     reported: LocalDate | None = None
     expires: LocalDate | None = None

@@ -68,6 +68,36 @@ PRIMARY_CARE_LABELS: dict[PrimaryCareType, Label] = {
 }
 
 
+# The 基层医疗卫生机构 that provide 基本公共卫生服务 and 家庭医生签约服务 to a population: the subjects
+# of the family-doctor, health-record and home-round duties. A 诊所/医务室/护理站 (a nursing home's
+# in-house infirmary among them) is a 基层医疗卫生机构 in law but has no such population to serve.
+COMMUNITY_PUBLIC_HEALTH_TYPES: frozenset[PrimaryCareType] = frozenset(
+    {
+        PrimaryCareType.COMMUNITY_HEALTH_CENTER,
+        PrimaryCareType.COMMUNITY_HEALTH_STATION,
+        PrimaryCareType.TOWNSHIP_HEALTH_CENTER,
+        PrimaryCareType.VILLAGE_CLINIC,
+    }
+)
+
+
+class AgreementRole(StrEnum):
+    """Which side of a cooperation agreement (国卫办老龄发〔2020〕23号) the institution is on."""
+
+    MEDICAL_PROVIDER = "medical_provider"
+    ELDERLY_CARE_PARTY = "elderly_care_party"
+
+
+AGREEMENT_ROLE_LABELS: dict[AgreementRole, Label] = {
+    AgreementRole.MEDICAL_PROVIDER: Label(
+        "提供医疗卫生服务的签约医疗卫生机构", "the medical institution that provides services under the agreement"
+    ),
+    AgreementRole.ELDERLY_CARE_PARTY: Label(
+        "接受服务的签约养老服务机构", "the elderly-care institution that receives services under the agreement"
+    ),
+}
+
+
 class AssessmentKind(StrEnum):
     ADMISSION = "admission"
     DYNAMIC = "dynamic"
@@ -277,7 +307,8 @@ PRACTICE_LABELS: dict[PracticeKey, Label] = {
         "严格执行传染病防控和医疗机构感染防控各项要求", "follows infection-control requirements"
     ),
     PracticeKey.LICENSED_MEDICAL_PRACTICE_ONLY: Label(
-        "诊疗活动依法依规开展", "medical services provided only lawfully"
+        "诊疗活动依法依规开展（无执业许可或备案不开展诊疗）",
+        "medical services provided only lawfully (none without a licence or filing)",
     ),
     PracticeKey.STAFF_SAFETY_TRAINING: Label("全员安全教育培训", "safety education and training for all staff"),
     PracticeKey.REMOTE_SERVICES_COOPERATION: Label(
