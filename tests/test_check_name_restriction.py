@@ -30,7 +30,7 @@ def run(build: Any) -> Any:
         **qualifications: bool,
     ) -> Outcome:
         patch = {"institution": {"name": name, "kinds": list(kinds), "qualifications": qualifications}}
-        return name_restriction.evaluate(build.schedule(params), build.view(patch))
+        return name_restriction.evaluate(params, build.view(patch))
 
     return _run
 
@@ -131,12 +131,6 @@ def test_a_kind_without_a_requirement_is_not_restricted(run: Any) -> None:
         term="医养结合", requires_any={InstitutionKind.ELDERLY_CARE: [Qualification.CLINIC_FILING]}
     )
     assert run(kinds=("medical",), params=elderly_only).status is Status.COMPLIANT
-
-
-def test_not_in_force_on_as_of_is_not_applicable(build: Any) -> None:
-    sched = build.schedule(build.version(NATIONAL, start="2030-01-01"))
-    view = build.view({"institution": {"name": NAME, "qualifications": {"clinic_filing": False}}})
-    assert name_restriction.evaluate(sched, view).status is Status.NOT_APPLICABLE
 
 
 WITH_VARIANTS = NATIONAL.model_copy(update={"similar_terms": ["医养", "医康养"]})

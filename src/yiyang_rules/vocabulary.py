@@ -160,8 +160,10 @@ POLICY_LABELS: dict[PolicyKey, Label] = {
         "安全风险分级管控和隐患排查治理双重预防机制",
         "dual prevention mechanism (graded risk control, hazard investigation)",
     ),
-    PolicyKey.EMERGENCY_PLAN: Label("突发事件应急处置预案", "emergency response plan"),
-    PolicyKey.INFECTION_EMERGENCY_PLAN: Label("传染病防控应急处置预案", "infectious-disease emergency plan"),
+    PolicyKey.EMERGENCY_PLAN: Label("安全生产应急预案", "work-safety emergency plan"),
+    PolicyKey.INFECTION_EMERGENCY_PLAN: Label(
+        "传染病防控（突发公共卫生事件）应急处置预案", "infectious-disease (public-health emergency) response plan"
+    ),
     PolicyKey.INFECTION_CONTROL_MECHANISM: Label(
         "传染病防控和院感管理机制", "infectious-disease and infection-control mechanism"
     ),
@@ -247,6 +249,7 @@ class PracticeKey(StrEnum):
     FAMILY_DOCTOR_APPOINTMENT_REFERRAL = "family_doctor_appointment_referral"
     MULTI_SITE_PRACTICE_FILED = "multi_site_practice_filed"
     MEDICAL_LIABILITY_INSURANCE = "medical_liability_insurance"
+    INFECTION_RESPONSIBILITY_LIST = "infection_responsibility_list"
 
 
 PRACTICE_LABELS: dict[PracticeKey, Label] = {
@@ -326,6 +329,10 @@ PRACTICE_LABELS: dict[PracticeKey, Label] = {
     ),
     PracticeKey.MEDICAL_LIABILITY_INSURANCE: Label(
         "医疗卫生人员医疗责任险申报缴纳", "medical liability insurance taken out for the staff"
+    ),
+    PracticeKey.INFECTION_RESPONSIBILITY_LIST: Label(
+        "落实医疗机构传染病防控责任清单各项任务",
+        "the tasks of the medical institutions' infectious-disease responsibility list carried out",
     ),
     PracticeKey.HOMEBOUND_ELDERLY_LEDGER: Label(
         "为居家行动不便或确有困难的老年人建立台账", "ledger of home-bound elderly people with difficulties"

@@ -19,7 +19,7 @@ from pydantic import Field
 
 from ..documents import normalise
 from ..vocabulary import INSTITUTION_KIND_LABELS, QUALIFICATION_LABELS, InstitutionKind, Qualification
-from .base import CheckParams, Outcome, Schedule, SnapshotView, Status, current, outcome
+from .base import CheckParams, Outcome, SnapshotView, Status, outcome
 
 KIND = "name_restriction"
 
@@ -89,11 +89,8 @@ def _similar_term_outcome(params: Params, view: SnapshotView, variant: str) -> O
     )
 
 
-def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
-    version = current(schedule, view)
-    if isinstance(version, Outcome):
-        return version
-    params = version.params
+def evaluate(params: Params, view: SnapshotView) -> Outcome:
+    """The name as registered on ``as_of``, under the version the engine chose."""
     institution = view.snapshot.institution
     evidence: dict[str, Any] = {"term": params.term, "name_uses_term": False}
     name = normalise(institution.name)
