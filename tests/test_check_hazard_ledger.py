@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from yiyang_rules.checks import hazard_ledger
+from yiyang_rules.checks import KINDS, hazard_ledger
 from yiyang_rules.checks.base import Outcome, Status
+from yiyang_rules.engine import judge
 from yiyang_rules.errors import InputError
 
 NATIONAL = hazard_ledger.Params()
@@ -33,7 +34,7 @@ def run(build: Any) -> Any:
     ) -> Outcome:
         policies = None if ledger is None else {"hazard_ledger": ledger}
         view = build.view(as_of=as_of, hazards=hazards, policies=policies)
-        return hazard_ledger.evaluate(build.schedule(params), view)
+        return judge(KINDS[hazard_ledger.KIND], build.schedule(params), view)
 
     return _run
 
@@ -182,7 +183,7 @@ def test_empty_responsible_is_an_input_error(build: Any) -> None:
 def test_not_in_force_on_as_of_is_not_applicable(build: Any) -> None:
     sched = build.schedule(build.version(BEIJING, start="2027-01-01"))
     view = build.view(policies={"hazard_ledger": False})
-    assert hazard_ledger.evaluate(sched, view).status is Status.NOT_APPLICABLE
+    assert judge(KINDS[hazard_ledger.KIND], sched, view).status is Status.NOT_APPLICABLE
 
 
 def test_beijing_hazard_list_absent_is_insufficient_data(run: Any) -> None:

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from yiyang_rules.checks import record_coverage
+from yiyang_rules.checks import KINDS, record_coverage
 from yiyang_rules.checks.base import Outcome, Status
+from yiyang_rules.engine import judge
 
 Scope = record_coverage.Scope
 Requirement = record_coverage.Requirement
@@ -34,7 +35,7 @@ def run(build: Any) -> Any:
         **sections: Any,
     ) -> Outcome:
         view = build.view(as_of=as_of, residents=residents, **sections)
-        return record_coverage.evaluate(build.schedule(params), view)
+        return judge(KINDS[record_coverage.KIND], build.schedule(params), view)
 
     return _run
 
@@ -191,7 +192,7 @@ def test_expired_agreements_renewed_or_terminated(run: Any) -> None:
 def test_not_in_force_on_as_of_is_not_applicable(build: Any) -> None:
     sched = build.schedule(build.version(ADMISSION, start="2027-01-01"))
     view = build.view(residents=[resident("r1", "2026-02-01")])
-    assert record_coverage.evaluate(sched, view).status is Status.NOT_APPLICABLE
+    assert judge(KINDS[record_coverage.KIND], sched, view).status is Status.NOT_APPLICABLE
 
 
 def test_assessment_dated_after_as_of_has_not_happened_yet(run: Any) -> None:

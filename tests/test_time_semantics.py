@@ -24,12 +24,13 @@ from hypothesis import strategies as st
 
 from yiyang_rules import Engine, Status
 from yiyang_rules.catalog import CompiledRule
-from yiyang_rules.checks import KINDS, deadline_after_event, hazard_ledger, rate_limit, record_coverage
+from yiyang_rules.checks import KINDS, deadline_after_event, hazard_ledger, period_count, rate_limit, record_coverage
 from yiyang_rules.checks.base import CheckParams, Outcome, Schedule, ScheduledVersion, SnapshotView
 from yiyang_rules.checks.required_facts import FactRequirement
 from yiyang_rules.checks.required_facts import Params as FactsParams
 from yiyang_rules.conditions import Predicate
 from yiyang_rules.engine import evaluate_rule, to_snapshot
+from yiyang_rules.localtime import PeriodUnit, period_containing
 from yiyang_rules.rulefile import Level, Localized
 
 SETTINGS = settings(
@@ -124,7 +125,10 @@ def residents(draw: st.DrawFn, admitted: st.SearchStrategy[date], prefix: str) -
     for i in range(draw(st.integers(0, 4))):
         day = draw(admitted)
         assessments = [
-            {"kind": draw(st.sampled_from(["admission", "dynamic"])), "date": (day + timedelta(days=offset)).isoformat()}
+            {
+                "kind": draw(st.sampled_from(["admission", "dynamic"])),
+                "date": (day + timedelta(days=offset)).isoformat(),
+            }
             for offset in draw(st.lists(st.integers(-400, 400), max_size=2))
         ]
         out.append({"id": f"{prefix}{i}", "admitted": day.isoformat(), "assessments": assessments})
@@ -168,12 +172,16 @@ def test_an_admission_before_the_rule_existed_is_out_of_scope() -> None:
 
 def test_an_assessment_from_an_earlier_stay_is_not_the_admission_assessment() -> None:
     earlier = sample(
-        residents=[{"id": "R-1", "admitted": "2026-03-02", "assessments": [{"kind": "admission", "date": "2024-05-01"}]}]
+        residents=[
+            {"id": "R-1", "admitted": "2026-03-02", "assessments": [{"kind": "admission", "date": "2024-05-01"}]}
+        ]
     )
     result = finding(NATIONAL, earlier, "admission.assessment")
     assert result["status"] == "non_compliant" and result["evidence"]["lacking"] == ["R-1"]
     much_later = sample(
-        residents=[{"id": "R-1", "admitted": "2026-01-05", "assessments": [{"kind": "admission", "date": "2026-06-20"}]}]
+        residents=[
+            {"id": "R-1", "admitted": "2026-01-05", "assessments": [{"kind": "admission", "date": "2026-06-20"}]}
+        ]
     )
     assert finding(NATIONAL, much_later, "admission.assessment")["status"] == "non_compliant"
     around = sample(
@@ -186,7 +194,10 @@ def test_an_assessment_from_an_earlier_stay_is_not_the_admission_assessment() ->
 
 
 def test_an_admission_still_within_the_tolerance_is_pending_not_failed() -> None:
-    data = sample(residents=[{"id": "R-1", "admitted": "2026-07-10", "assessments": []}], period={"start": "2026-07-01", "end": "2026-07-31"})
+    data = sample(
+        residents=[{"id": "R-1", "admitted": "2026-07-10", "assessments": []}],
+        period={"start": "2026-07-01", "end": "2026-07-31"},
+    )
     result = finding(NATIONAL, data, "admission.assessment")
     assert result["status"] == "insufficient_data"
     assert result["evidence"]["pending"] == ["R-1"]
@@ -282,7 +293,13 @@ def test_ended_agreements_are_not_judged_by_a_rule_about_live_agreements(data: s
 def test_a_renewal_dated_after_as_of_has_not_happened_yet() -> None:
     data = sample(
         agreements=[
-            {"id": "A-1", "partner": "某社区卫生服务中心", "signed": "2025-04-01", "expires": "2026-03-31", "renewed": "2026-08-01"}
+            {
+                "id": "A-1",
+                "partner": "某社区卫生服务中心",
+                "signed": "2025-04-01",
+                "expires": "2026-03-31",
+                "renewed": "2026-08-01",
+            }
         ]
     )
     result = finding(NATIONAL, data, "agreement.renewal-or-termination")
@@ -301,7 +318,9 @@ def test_an_ended_agreement_is_not_judged_for_its_clauses() -> None:
 
 
 def test_an_agreement_signed_before_the_guide_is_not_judged_against_it() -> None:
-    old = [{"id": "A-0", "partner": "甲", "signed": "2019-05-01", "dispute_clause": False, "confidentiality_clause": False}]
+    old = [
+        {"id": "A-0", "partner": "甲", "signed": "2019-05-01", "dispute_clause": False, "confidentiality_clause": False}
+    ]
     for rule_id in ("agreement.dispute-clause", "agreement.confidentiality-clause"):
         result = finding(NATIONAL, sample(agreements=old), rule_id)
         assert result["status"] == "not_applicable", rule_id
@@ -323,7 +342,9 @@ NATIONAL_HAZARDS = hazard_ledger.Params()
 
 
 @st.composite
-def hazards(draw: st.DrawFn, found: st.SearchStrategy[date], prefix: str, deadline_before: date | None = None) -> list[dict[str, Any]]:
+def hazards(
+    draw: st.DrawFn, found: st.SearchStrategy[date], prefix: str, deadline_before: date | None = None
+) -> list[dict[str, Any]]:
     out = []
     for i in range(draw(st.integers(0, 4))):
         day = draw(found)
@@ -394,8 +415,18 @@ def test_a_deadline_passed_before_the_province_rule_is_judged_under_the_national
     national = ScheduledVersion("1.0.0", date(2025, 6, 1), FROM - timedelta(days=1), NATIONAL_HAZARDS)
     beijing = ScheduledVersion("1.1.0+beijing", FROM, None, BEIJING_HAZARDS)
     rule = compiled(Schedule((national, beijing)))
-    early = {"id": "H-1", "found": "2025-08-01", "rectified": "2025-10-01", "plan": {"responsible": "张三", "deadline": "2025-09-01"}}
-    late = {"id": "H-2", "found": "2026-01-05", "rectified": "2026-02-01", "plan": {"responsible": "李四", "deadline": "2026-01-10"}}
+    early = {
+        "id": "H-1",
+        "found": "2025-08-01",
+        "rectified": "2025-10-01",
+        "plan": {"responsible": "张三", "deadline": "2025-09-01"},
+    }
+    late = {
+        "id": "H-2",
+        "found": "2026-01-05",
+        "rectified": "2026-02-01",
+        "plan": {"responsible": "李四", "deadline": "2026-01-10"},
+    }
     policies = {"hazard_ledger": True}
     assert run(rule, policies=policies, hazards=[early]).status is Status.COMPLIANT
     result = run(rule, policies=policies, hazards=[early, late])
@@ -476,9 +507,6 @@ def test_snapshot_facts_are_judged_under_the_version_in_force_on_as_of(
 @SETTINGS
 @given(data=st.data())
 def test_records_in_periods_before_the_rule_change_nothing(data: st.DataObject) -> None:
-    from yiyang_rules.checks import period_count
-    from yiyang_rules.localtime import PeriodUnit, period_containing
-
     unit = data.draw(st.sampled_from(list(PeriodUnit)))
     rule = compiled(period_count.Params(activity="fire_inspection", period=unit, min_count=1))
     first_period = period_containing(unit, FROM)
@@ -486,12 +514,16 @@ def test_records_in_periods_before_the_rule_change_nothing(data: st.DataObject) 
         {"id": f"b{i}", "kind": "fire_inspection", "date": d.isoformat()}
         for i, d in enumerate(data.draw(st.lists(days(WINDOW[0], date(2026, 12, 31)), max_size=20)))
     ]
-    early = [
-        {"id": f"e{i}", "kind": "fire_inspection", "date": d.isoformat()}
-        for i, d in enumerate(
-            data.draw(st.lists(days(WINDOW[0], first_period.start - timedelta(days=1)), min_size=1, max_size=10))
-        )
-    ] if first_period.start > WINDOW[0] else []
+    early = (
+        [
+            {"id": f"e{i}", "kind": "fire_inspection", "date": d.isoformat()}
+            for i, d in enumerate(
+                data.draw(st.lists(days(WINDOW[0], first_period.start - timedelta(days=1)), min_size=1, max_size=10))
+            )
+        ]
+        if first_period.start > WINDOW[0]
+        else []
+    )
     before = run(rule, activities=base)
     after = run(rule, activities=base + early)
     assert after.status is before.status
