@@ -116,9 +116,10 @@ def _has_agreements(snapshot: Snapshot) -> Truth:
 
 def _agreement_medical_provider(snapshot: Snapshot) -> Truth:
     """国卫办老龄发〔2020〕23号: the provider-side duties bind the party that provides the medical
-    services. Its side is ``agreements[].role``; where no role is given, an institution that can
-    provide no medical service (not ``medical``, neither licence nor filing) is not the provider,
-    and any other institution cannot be told."""
+    services. Its side is ``agreements[].role``. Where no role is given, the institution's own
+    registration can still tell: one that can provide no medical service (not ``medical``, neither
+    licence nor filing) is not the provider; one that cannot be the elderly-care party (not
+    ``elderly_care``, no elderly-care filing) is. Any other institution cannot be told."""
     if snapshot.agreements is None:
         return Truth(None, ("agreements",))
     roles = [a.role for a in snapshot.agreements]
@@ -128,12 +129,12 @@ def _agreement_medical_provider(snapshot: Snapshot) -> Truth:
     if not unknown:
         return FALSE
     q = snapshot.institution.qualifications
-    cannot_provide = (
-        InstitutionKind.MEDICAL not in snapshot.institution.kinds
-        and q.medical_practice_license is False
-        and q.clinic_filing is False
-    )
-    return FALSE if cannot_provide else Truth(None, unknown)
+    kinds = snapshot.institution.kinds
+    if InstitutionKind.MEDICAL not in kinds and q.medical_practice_license is False and q.clinic_filing is False:
+        return FALSE  # it can provide no medical service
+    if InstitutionKind.ELDERLY_CARE not in kinds and q.elderly_care_filing is False:
+        return TRUE  # it cannot be the elderly-care party
+    return Truth(None, unknown)
 
 
 def _has_65_plus(snapshot: Snapshot) -> Truth:

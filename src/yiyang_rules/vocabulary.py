@@ -250,6 +250,7 @@ class PracticeKey(StrEnum):
     MULTI_SITE_PRACTICE_FILED = "multi_site_practice_filed"
     MEDICAL_LIABILITY_INSURANCE = "medical_liability_insurance"
     INFECTION_RESPONSIBILITY_LIST = "infection_responsibility_list"
+    FREE_HEALTH_CHECKUP_FOR_SIGNED_HOMES = "free_health_checkup_for_signed_homes"
 
 
 PRACTICE_LABELS: dict[PracticeKey, Label] = {
@@ -333,6 +334,10 @@ PRACTICE_LABELS: dict[PracticeKey, Label] = {
     PracticeKey.INFECTION_RESPONSIBILITY_LIST: Label(
         "落实医疗机构传染病防控责任清单各项任务",
         "the tasks of the medical institutions' infectious-disease responsibility list carried out",
+    ),
+    PracticeKey.FREE_HEALTH_CHECKUP_FOR_SIGNED_HOMES: Label(
+        "为签约养老服务机构内符合条件的65岁及以上老年人提供免费健康体检和健康管理服务",
+        "free health check-ups and health management for eligible residents aged 65 or over of the signed homes",
     ),
     PracticeKey.HOMEBOUND_ELDERLY_LEDGER: Label(
         "为居家行动不便或确有困难的老年人建立台账", "ledger of home-bound elderly people with difficulties"
