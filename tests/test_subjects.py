@@ -9,6 +9,7 @@ unlicensed-practice rule exempting the unlicensed, a district target judged per 
 from __future__ import annotations
 
 import copy
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -53,8 +54,6 @@ def snapshot(province: str, **patch: Any) -> dict[str, Any]:
 
 
 def finding(jurisdiction: str, rule_id: str, data: dict[str, Any], as_of: str | None = None) -> Finding:
-    from datetime import date
-
     report = engine(jurisdiction).check(data, as_of=date.fromisoformat(as_of) if as_of else None)
     found = [f for f in report.findings if f.rule_id == rule_id]
     assert found, f"{rule_id} is not in the {jurisdiction} catalog"
@@ -103,7 +102,8 @@ def test_a_nursing_homes_infirmary_is_not_bound_by_community_public_health_dutie
     "care_type", ["community_health_center", "community_health_station", "township_health_center", "village_clinic"]
 )
 def test_community_public_health_providers_stay_bound(jurisdiction: str, rule_id: str, care_type: str) -> None:
-    data = snapshot(jurisdiction, institution={"kinds": ["medical"], "primary_care_type": care_type}, practices=ALL_FALSE)
+    institution = {"kinds": ["medical"], "primary_care_type": care_type}
+    data = snapshot(jurisdiction, institution=institution, practices=ALL_FALSE)
     assert finding(jurisdiction, rule_id, data).status is Status.NON_COMPLIANT
 
 
