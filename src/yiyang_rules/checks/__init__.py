@@ -2,8 +2,8 @@
 
 A rule file selects a kind by its ``kind`` key and fills in the parameters; nothing is evaluated
 from strings. Each kind declares its time class (``base.TimeClass``); the engine alone picks the rule
-version that judges each thing and hands the kind only parameters. ``KINDS`` is a plain table, built when this module is read, with no registration
-side effects elsewhere.
+version that judges each thing and hands the kind only parameters. ``KINDS`` is a plain table, built
+when this module is read, with no registration side effects elsewhere.
 """
 
 from __future__ import annotations

@@ -83,14 +83,14 @@ def judge(
     latest: Params, ruled: Sequence[Ruled[HazardEvent, Params]], later: Sequence[HazardEvent], view: SnapshotView
 ) -> Outcome:
     params: Params | None = None
-    found_under: dict[str, Ruled[HazardEvent, Params]] = {}
+    found_under: list[tuple[Hazard, Params | None, str | None]] = []
     deadline_under: dict[str, Params | None] = {}
     for item in ruled:
         hazard = item.unit.hazard
         if item.unit.what == "ledger":
             params = item.params
         elif hazard is not None and item.unit.what == "found":
-            found_under[hazard.id] = item
+            found_under.append((hazard, item.params, item.version))
         elif hazard is not None:
             deadline_under[hazard.id] = item.params
     if params is None:
@@ -119,16 +119,13 @@ def judge(
     violations: list[str] = []
     # As things stood on as_of: a hazard found later was not yet known.
     later_ids = sorted({u.hazard.id for u in later if u.what == "found" and u.hazard is not None})
-    for item in found_under.values():
-        hazard = item.unit.hazard
-        assert hazard is not None  # found events always carry their hazard
-        found_params = item.params
+    for hazard, found_params, found_version in found_under:
         state, absent = _state(hazard, found_params or params, view)
         entry: dict[str, Any] = {
             "id": hazard.id,
             "found": hazard.found.isoformat(),
             "state": state,
-            "version": item.version,
+            "version": found_version,
         }
         if hazard.plan is not None and hazard.plan.deadline is not None:
             entry["deadline"] = hazard.plan.deadline.isoformat()

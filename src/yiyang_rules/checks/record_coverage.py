@@ -124,28 +124,30 @@ def _live(record: Resident | Agreement, as_of: date) -> bool:
     return record.admitted > as_of or record.discharged is None or record.discharged >= as_of
 
 
-def _event(record: Resident | Agreement, params: Params, view: SnapshotView) -> Event | None:
-    """The event that brings a record into scope, or None when it never does."""
-    if params.scope is Scope.EXPIRED_BY_AS_OF:
-        expires = record.expires if isinstance(record, Agreement) else None
-        if expires is None or expires == date.max:
-            return None
-        return Event(record.id, expires + timedelta(days=1), record)
-    begun = record.admitted if isinstance(record, Resident) else record.signed
+def units(params: Params, view: SnapshotView) -> list[Event]:
+    """The event that brings each record into scope (records that never come into scope: none).
+    One comprehension per scope: this runs for every resident of every snapshot."""
+    as_of = view.as_of
+    if params.records == "residents":
+        residents: Sequence[Resident] = view.snapshot.residents or ()
+        if params.scope is Scope.ADMITTED_IN_WINDOW:
+            start, end = view.window
+            return [Event(r.id, r.admitted, r) for r in residents if start <= r.admitted <= end]
+        if params.scope is Scope.ALL:
+            return [Event(r.id, r.admitted, r) for r in residents if _live(r, as_of)]
+        return []  # residents do not expire
+    agreements: Sequence[Agreement] = view.snapshot.agreements or ()
     if params.scope is Scope.ADMITTED_IN_WINDOW:
         start, end = view.window
-        return Event(record.id, begun, record) if start <= begun <= end else None
-    return Event(record.id, begun, record) if _live(record, view.as_of) else None
-
-
-def units(params: Params, view: SnapshotView) -> list[Event]:
-    records: Sequence[Resident | Agreement] = getattr(view.snapshot, params.records) or ()
-    out: list[Event] = []
-    for record in records:
-        event = _event(record, params, view)
-        if event is not None:
-            out.append(event)
-    return out
+        return [Event(a.id, a.signed, a) for a in agreements if start <= a.signed <= end]
+    if params.scope is Scope.ALL:
+        return [Event(a.id, a.signed, a) for a in agreements if _live(a, as_of)]
+    # The lapse: the day after expires (an agreement that never expires never lapses).
+    return [
+        Event(a.id, a.expires + timedelta(days=1), a)
+        for a in agreements
+        if a.expires is not None and a.expires < date.max
+    ]
 
 
 def judge(params: Params, ruled: Sequence[Ruled[Event, Params]], later: Sequence[Event], view: SnapshotView) -> Outcome:
@@ -220,7 +222,8 @@ def judge(params: Params, ruled: Sequence[Ruled[Event, Params]], later: Sequence
         return outcome(
             Status.INSUFFICIENT_DATA,
             f"{record_label.zh}{'、'.join(pending)}尚在{need.zh}的期限内，暂无法评判",
-            f"{record_label.en}(s) {', '.join(pending)} still within the time allowed for {need.en}; nothing to judge yet",
+            f"{record_label.en}(s) {', '.join(pending)} still within the time allowed for {need.en}; "
+            "nothing to judge yet",
             **evidence,
         )
     return outcome(
