@@ -185,3 +185,25 @@ def test_the_infection_emergency_plan_is_its_own_duty() -> None:
     data = snapshot("beijing", policies={"emergency_plan": False, "infection_emergency_plan": True})
     assert finding("beijing", "infection.emergency-plan", data).status is Status.COMPLIANT
     assert finding("beijing", "emergency.response-plan", data).status is Status.NON_COMPLIANT
+
+
+@pytest.mark.parametrize(
+    "agreement",
+    [
+        {"id": "A-1", "partner": "某养老院", "signed": "2023-01-10", "terminated": "2025-06-30"},
+        {"id": "A-1", "partner": "某养老院", "signed": "2023-01-10", "expires": "2025-12-31"},
+        {"id": "A-1", "partner": "某养老院", "signed": "2026-09-01"},  # after as_of: not signed yet
+    ],
+)
+@pytest.mark.parametrize(("rule_id", "practices"), PROVIDER_RULES)
+def test_an_agreement_not_in_force_on_as_of_binds_no_one(
+    agreement: dict[str, Any], rule_id: str, practices: dict[str, bool]
+) -> None:
+    ended = {**agreement, "role": "medical_provider"}
+    data = snapshot("hebei", institution=HOSPITAL, agreements=[ended], practices=practices)
+    assert finding("hebei", rule_id, data).status is Status.NOT_APPLICABLE
+    renewed = dict(ended)
+    if "expires" in agreement:
+        renewed["renewed"] = "2025-12-20"
+        data = snapshot("hebei", institution=HOSPITAL, agreements=[renewed], practices=practices)
+        assert finding("hebei", rule_id, data).status is Status.NON_COMPLIANT

@@ -133,7 +133,7 @@ def evaluate_rule(rule: CompiledRule, view: SnapshotView) -> Outcome:
     # Not yet in force on as_of: no period before as_of can have been under it either.
     if view.as_of < rule.schedule.first_day:
         return not_in_force(rule.schedule.first_day)
-    applies = holds(rule.applies_to, view.snapshot, view.predicate_memo)
+    applies = holds(rule.applies_to, view.snapshot, view.predicate_memo, view.as_of)
     if applies.value is False:
         return outcome(Status.NOT_APPLICABLE, "本机构不属于该规则的适用对象", "the rule does not bind this institution")
     if applies.value is None:

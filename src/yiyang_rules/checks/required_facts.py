@@ -46,7 +46,7 @@ def evaluate(params: Params, view: SnapshotView) -> Outcome:
     unknown: list[str] = []
     for requirement in params.facts:
         if requirement.when is not None:
-            applies = holds(requirement.when, view.snapshot)
+            applies = holds(requirement.when, view.snapshot, as_of=view.as_of)
             if applies.value is False:
                 continue
             if applies.value is None:
