@@ -169,3 +169,19 @@ def test_a_report_dated_after_as_of_is_not_yet_a_violation(run: Any) -> None:
     result = run([agreement("a1", "2026-06-20", "2026-07-25")])
     assert result.status is not Status.NON_COMPLIANT
     assert records(result)["a1"]["state"] == "pending"
+
+
+# --- time: the signing is the event ---------------------------------------------------------------
+
+
+def test_an_agreement_signed_after_as_of_has_not_happened(run: Any) -> None:
+    result = run([agreement("a1", "2026-07-16"), agreement("a2", "2026-05-01", "2026-05-20")])
+    assert result.status is Status.COMPLIANT
+    assert result.evidence["signed_after_as_of"] == ["a1"]
+    assert [r["id"] for r in result.evidence["records"]] == ["a2"]
+
+
+def test_only_agreements_signed_before_the_rule_is_not_applicable(run: Any) -> None:
+    result = run([agreement("old", "2020-12-10")])
+    assert result.status is Status.NOT_APPLICABLE
+    assert records(result)["old"]["state"] == "before_in_force"
