@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from yiyang_rules.checks import name_restriction
 from yiyang_rules.checks.base import Outcome, Status
@@ -170,3 +172,19 @@ def test_the_literal_term_is_judged_before_its_variants(run: Any) -> None:
 def test_dropping_a_variant_is_less_strict() -> None:
     assert name_restriction.at_least_as_strict(WITH_VARIANTS, NATIONAL) is True
     assert name_restriction.at_least_as_strict(NATIONAL, WITH_VARIANTS) is False
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    prefix=st.text(alphabet="北京朝阳区示例颐养 ", max_size=6),
+    variant=st.sampled_from(["医养", "医康养", "医养结合"]),
+    suffix=st.text(alphabet="中心院服务站 ", max_size=4),
+    licence=st.sampled_from([False, None]),
+    clinic=st.sampled_from([False, None]),
+)
+def test_law_an_unqualified_name_with_the_term_or_a_variant_is_never_compliant(
+    run: Any, prefix: str, variant: str, suffix: str, licence: bool | None, clinic: bool | None
+) -> None:
+    quals = {k: v for k, v in {"medical_practice_license": licence, "clinic_filing": clinic}.items() if v is not None}
+    result = run(prefix + variant + suffix, params=WITH_VARIANTS, **quals)
+    assert result.status is not Status.COMPLIANT
