@@ -293,3 +293,11 @@ def test_a_rule_about_live_agreements_skips_ended_ones_and_lists_them(run: Any) 
     result = run(None, CLAUSE, agreements=deals)
     assert result.status is Status.COMPLIANT and result.evidence["in_scope"] == 2
     assert result.evidence["ended"] == ["lapsed", "terminated"]
+
+
+def test_an_agreement_signed_before_the_rule_is_not_judged_at_its_lapse(build: Any) -> None:
+    sched = build.schedule(build.version(RENEWAL, start="2020-12-11"))
+    deals = [agreement("old", "2020-12-10", expires="2021-12-09"), agreement("new", "2020-12-11", expires="2021-12-10")]
+    result = judge(KINDS[record_coverage.KIND], sched, build.view(agreements=deals))
+    assert result.status is Status.NON_COMPLIANT
+    assert result.evidence["lacking"] == ["new"] and result.evidence["before_in_force"] == ["old"]

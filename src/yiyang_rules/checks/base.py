@@ -76,11 +76,14 @@ class Ruled(Generic[U, P]):
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """A dated event of one record (an admission, a signing, a lapse, a hazard's deadline)."""
+    """A dated event of one record (an admission, a signing, a lapse, a hazard's deadline).
+    ``opening`` marks the event that began a record judged at a later event (an agreement's signing,
+    when its lapse is judged): the record is in scope only if the rule was in force on that day."""
 
     record_id: str
     day: date
     record: Any = field(compare=False)
+    opening: bool = False
 
     @property
     def first(self) -> date:

@@ -9,9 +9,10 @@ day with neither ``renewed`` nor ``terminated`` recorded has not been renewed in
 
 Time (docs/semantics.md, "Time"): each record is an event, judged by the engine under the rule
 version in force on its day, and only if it happened on or before ``as_of``: an admission (or a
-signing) for ``admitted_in_window``, the day after ``expires`` (the agreement lapsed) for
-``expired_by_as_of``. ``all`` is a rule about live records: only agreements in force on ``as_of``
-(residents not discharged before it), each under the version in force when it was signed (admitted).
+signing) for ``admitted_in_window``; the day after ``expires`` (the agreement lapsed) for
+``expired_by_as_of``, for an agreement signed while the rule was in force. ``all`` is a rule about
+live records: only agreements in force on ``as_of`` (residents not discharged before it), each under
+the version in force when it was signed (admitted).
 Nothing dated after ``as_of`` counts as done. An admission assessment belongs to the admission only
 if it is dated from ``ASSESSMENT_DAYS_BEFORE`` days before to ``ASSESSMENT_DAYS_AFTER`` days (or the
 rule's ``within_days``) after it; until that time has passed, a missing assessment is pending.
@@ -142,12 +143,14 @@ def units(params: Params, view: SnapshotView) -> list[Event]:
         return [Event(a.id, a.signed, a) for a in agreements if start <= a.signed <= end]
     if params.scope is Scope.ALL:
         return [Event(a.id, a.signed, a) for a in agreements if _live(a, as_of)]
-    # The lapse: the day after expires (an agreement that never expires never lapses).
-    return [
-        Event(a.id, a.expires + timedelta(days=1), a)
-        for a in agreements
-        if a.expires is not None and a.expires < date.max
-    ]
+    # The lapse: the day after expires (an agreement that never expires never lapses), judged only
+    # for an agreement signed while the rule was in force (its opening event).
+    out: list[Event] = []
+    for a in agreements:
+        if a.expires is not None and a.expires < date.max:
+            out.append(Event(a.id, a.signed, a, opening=True))
+            out.append(Event(a.id, a.expires + timedelta(days=1), a))
+    return out
 
 
 def judge(params: Params, ruled: Sequence[Ruled[Event, Params]], later: Sequence[Event], view: SnapshotView) -> Outcome:
@@ -162,8 +165,13 @@ def judge(params: Params, ruled: Sequence[Ruled[Event, Params]], later: Sequence
     before: list[str] = []
     in_scope = 0
     checks: dict[int, Callable[[Any], Verdict]] = {}
+    opened_out_of_force: set[int] = set()  # records whose opening event predates the rule
     for item in ruled:
-        if item.params is None:
+        if item.unit.opening:
+            if item.params is None:
+                opened_out_of_force.add(id(item.unit.record))
+            continue
+        if item.params is None or id(item.unit.record) in opened_out_of_force:
             before.append(item.unit.record_id)
             continue
         in_scope += 1
@@ -186,8 +194,9 @@ def judge(params: Params, ruled: Sequence[Ruled[Event, Params]], later: Sequence
     }
     if before:
         evidence["before_in_force"] = before
-    if later:
-        evidence["after_as_of"] = [u.record_id for u in later]
+    not_yet = [u.record_id for u in later if not u.opening]
+    if not_yet:
+        evidence["after_as_of"] = not_yet
     if params.scope is Scope.ALL:
         ended = [r.id for r in records if not _live(r, view.as_of)]
         if ended:
