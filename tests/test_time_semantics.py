@@ -24,7 +24,16 @@ from hypothesis import strategies as st
 
 from yiyang_rules import Engine, Status
 from yiyang_rules.catalog import CompiledRule
-from yiyang_rules.checks import KINDS, deadline_after_event, hazard_ledger, period_count, rate_limit, record_coverage
+from yiyang_rules.checks import (
+    KINDS,
+    deadline_after_event,
+    distinct_count,
+    hazard_ledger,
+    name_restriction,
+    period_count,
+    rate_limit,
+    record_coverage,
+)
 from yiyang_rules.checks.base import CheckParams, Outcome, Schedule, ScheduledVersion, SnapshotView
 from yiyang_rules.checks.required_facts import FactRequirement
 from yiyang_rules.checks.required_facts import Params as FactsParams
@@ -528,3 +537,37 @@ def test_records_in_periods_before_the_rule_change_nothing(data: st.DataObject) 
     after = run(rule, activities=base + early)
     assert after.status is before.status
     assert after.evidence.get("short_periods") == before.evidence.get("short_periods")
+
+
+TECHNIQUES = [{"name": f"技术{i}", "category": f"类{i % 4}"} for i in range(6)]
+
+
+@SETTINGS
+@given(old_items=st.integers(1, 12), new_items=st.integers(1, 12), change=days(date(2026, 1, 1), AS_OF))
+def test_every_snapshot_kind_uses_only_the_version_in_force_on_as_of(
+    old_items: int, new_items: int, change: date
+) -> None:
+    def counted(n: int) -> distinct_count.Params:
+        return distinct_count.Params(min_items=n)
+
+    def naming(qualification: str) -> name_restriction.Params:
+        return name_restriction.Params(term="医养结合", requires_any={"elderly_care": [qualification]})
+
+    cases = (
+        (counted(old_items), counted(new_items), {"tcm_techniques": TECHNIQUES}),
+        (
+            naming("medical_practice_license" if old_items % 2 else "clinic_filing"),
+            naming("clinic_filing" if old_items % 2 else "medical_practice_license"),
+            {"institution": {**BASE["institution"], "name": "某医养结合养老院"}},
+        ),
+    )
+    for old, new, sections in cases:
+        two = compiled(
+            Schedule(
+                (
+                    ScheduledVersion("1.0.0", FROM, change - timedelta(days=1), old),
+                    ScheduledVersion("2.0.0", change, None, new),
+                )
+            )
+        )
+        assert run(two, **sections).status is run(compiled(new, start=change), **sections).status
