@@ -108,7 +108,8 @@ def test_the_version_in_force_for_the_whole_window_decides(build: Any) -> None:
     first_half = {"period": {"start": "2026-01-01", "end": "2026-06-30"}}
     second_half = {"period": {"start": "2026-07-01", "end": "2026-12-31"}}
     # A window wholly under 1.0.0 is judged under it, even when as_of is later.
-    assert judge(kind, sched, build.view(first_half, quality=quality, as_of="2027-01-10")).status is Status.COMPLIANT
+    judged = judge(kind, sched, build.view(first_half, quality=quality, as_of="2027-01-10"))
+    assert judged.status is Status.COMPLIANT and judged.evidence["version"] == "1.0.0"
     assert judge(kind, sched, build.view(second_half, quality=quality, as_of="2027-01-10")).status is (
         Status.NON_COMPLIANT
     )

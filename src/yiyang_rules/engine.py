@@ -164,7 +164,11 @@ def judge(kind: CheckKind, schedule: Schedule[Any], view: SnapshotView) -> Outco
         version = schedule.covering(first, last)
         if version is None:
             return _window_not_covered(schedule, first, last)
-        return timing.judge(version.params, view)
+        result = timing.judge(version.params, view)
+        # The finding's rule_version is the one in force on as_of; a window may have been judged
+        # under an earlier one, so say which.
+        result.evidence.setdefault("version", version.version)
+        return result
     # Periods and events: each unit under the version in force for the whole of its span; a unit
     # that starts after as_of has not happened yet and is handed back as such, never judged.
     as_of = view.as_of
