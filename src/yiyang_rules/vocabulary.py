@@ -402,6 +402,9 @@ FIELD_LABELS: dict[str, Label] = {
     "period.start": Label("评估期间开始", "period start"),
     "period.end": Label("评估期间结束", "period end"),
     "extensions": Label("扩展数据（JSON）", "extensions (JSON)"),
+    "policies": Label("制度类事项", "written systems"),
+    "facilities": Label("设施类事项", "facilities"),
+    "practices": Label("工作机制与做法类事项", "practices"),
     "institution.id": Label("机构编号（统一社会信用代码）", "institution id"),
     "institution.name": Label("机构名称", "institution name"),
     "institution.province": Label("所在省份", "province"),
@@ -440,7 +443,7 @@ FIELD_LABELS: dict[str, Label] = {
     "hazards.id": Label("隐患编号", "hazard id"),
     "hazards.found": Label("发现日期", "found"),
     "hazards.rectified": Label("整改完成日期", "rectified"),
-    "hazards.plan": Label("有整改方案", "rectification plan"),
+    "hazards.plan": Label("整改方案", "rectification plan"),
     "hazards.plan.responsible": Label("整改责任人", "plan: responsible"),
     "hazards.plan.deadline": Label("整改时限", "plan: deadline"),
     "hazards.plan.measures": Label("整改措施", "plan: measures"),
@@ -483,9 +486,9 @@ def where_to_fill(path: str) -> Label:
     if sheet == Label(path, path):
         return sheet
     field = FIELD_LABELS.get(generic_path(path))
+    if generic_path(path) in SHEET_LABELS:
+        return Label(f"「{sheet.zh}」", f"the “{sheet.en}” sheet")
     if field is None:
-        if generic_path(path) in SHEET_LABELS:
-            return Label(f"「{sheet.zh}」", f"the “{sheet.en}” sheet")
         return Label(f"「{sheet.zh}」：{path}", f"the “{sheet.en}” sheet: {path}")
     return Label(f"「{sheet.zh}」：{field.zh}", f"the “{sheet.en}” sheet: {field.en}")
 
