@@ -77,7 +77,7 @@ def read_text(value: Any) -> str:
 
 def read_id(value: Any) -> str:
     """An identifier: 1001 and 1001.0 are "1001"; full-width digits and surrounding spaces go."""
-    if isinstance(value, bool) or isinstance(value, (datetime, date)):
+    if isinstance(value, (bool, datetime, date)):
         raise CellError(
             f"“{shown(value)}”不是编号；应为文字或数字编号", f"{shown(value)!r} is not an id; expected text or a number"
         )
@@ -139,7 +139,9 @@ def read_date(value: Any, epoch: datetime | None = None) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):
-        raise CellError(f"“{shown(value)}”不是日期；{_DATE_HINT.zh}", f"{shown(value)!r} is not a date; {_DATE_HINT.en}")
+        raise CellError(
+            f"“{shown(value)}”不是日期；{_DATE_HINT.zh}", f"{shown(value)!r} is not a date; {_DATE_HINT.en}"
+        )
     if isinstance(value, (int, float)):
         try:
             return excel_serial(value, epoch).isoformat()
@@ -190,8 +192,8 @@ def read_json(value: Any) -> dict[str, Any]:
         data = None
     if not isinstance(data, dict):
         raise CellError(
-            f"“{shown(value)[:60]}”不是 JSON 对象；应为 {{\"键\": 值}} 形式",
-            f"{shown(value)[:60]!r} is not a JSON object; expected {{\"key\": value}}",
+            f'“{shown(value)[:60]}”不是 JSON 对象；应为 {{"键": 值}} 形式',
+            f'{shown(value)[:60]!r} is not a JSON object; expected {{"key": value}}',
         )
     return data
 

@@ -19,7 +19,16 @@ from ..catalog import Catalog, CompiledRule
 from ..checks.base import SnapshotView
 from ..conditions import FactTest, fact_path_field, holds, validate_fact_path
 from ..snapshot import Institution, Snapshot, Window
-from ..vocabulary import FIELD_LABELS, SHEET_LABELS, InstitutionKind, Label, fact_label, generic_path, sheet_of, where_to_fill
+from ..vocabulary import (
+    FIELD_LABELS,
+    SHEET_LABELS,
+    InstitutionKind,
+    Label,
+    fact_label,
+    generic_path,
+    sheet_of,
+    where_to_fill,
+)
 
 
 @dataclass(frozen=True)

@@ -162,9 +162,9 @@ class _Reader:
         return data, presence
 
     # -- sheets ---------------------------------------------------------------------------------
-    def values_sheet(self, ws: Any, name: str, order: int, columns: tuple[Column, ...]) -> tuple[
-        dict[str, Any], dict[tuple[str, ...], bool | None]
-    ]:
+    def values_sheet(
+        self, ws: Any, name: str, order: int, columns: tuple[Column, ...]
+    ) -> tuple[dict[str, Any], dict[tuple[str, ...], bool | None]]:
         cells: list[tuple[Column, Any, int, int]] = []
         seen: dict[Column, int] = {}
         for number, row in _rows(ws):
@@ -275,13 +275,11 @@ class _Reader:
             return []
         header_row, mapping, rows = found
         missing = [c for c in columns if c not in mapping.values()]
-        records = []
+        records: list[tuple[dict[str, Any], dict[tuple[str, ...], bool | None], int, str | None, Loc]] = []
         for number, row in rows:
             if all(is_blank(v) for v in row):
                 continue
-            stray = [
-                col for col, v in enumerate(row, start=1) if col not in mapping and not is_blank(v)
-            ]
+            stray = [col for col, v in enumerate(row, start=1) if col not in mapping and not is_blank(v)]
             for col in stray:
                 self.out.add(
                     f"{name}!{get_column_letter(col)}{number}",
@@ -386,9 +384,8 @@ def read_workbook(content: bytes | Path, source: str | None = None) -> Snapshot:
         book.close()
 
 
-def _read(book: Any, source: str) -> Snapshot:
-    spec = layout()
-    rd = _Reader(source, spec, getattr(book, "epoch", None))
+def _handlers(spec: Layout) -> dict[str, tuple[str, Any]]:
+    """Each sheet name (Chinese, English, field name) → what the sheet holds."""
     handlers: dict[str, tuple[str, Any]] = {}
     for values_label, columns in spec.values_sheets:
         for text in (values_label.zh, values_label.en):
@@ -397,7 +394,14 @@ def _read(book: Any, source: str) -> Snapshot:
         for text in (record.label.zh, record.label.en, record.key):
             handlers[normal(text)] = ("records", record)
     for text in (spec.fact_sheet.zh, spec.fact_sheet.en):
-        handlers[normal(text)] = ("facts", None)
+        handlers[normal(text)] = ("facts", spec.fact_sheet)
+    return handlers
+
+
+def _read(book: Any, source: str) -> Snapshot:
+    spec = layout()
+    rd = _Reader(source, spec, getattr(book, "epoch", None))
+    handlers = _handlers(spec)
     ignored = {normal(t) for t in IGNORED_SHEETS}
 
     data: dict[str, Any] = dict(spec.constants)
@@ -423,8 +427,12 @@ def _read(book: Any, source: str) -> Snapshot:
             )
             continue
         if id(handler[1]) in seen:
-            rd.out.add(name, (order, 0, 0), f"工作表“{name}”与“{seen[id(handler[1])]}”重复",
-                       f"sheet {name!r} repeats {seen[id(handler[1])]!r}")
+            rd.out.add(
+                name,
+                (order, 0, 0),
+                f"工作表“{name}”与“{seen[id(handler[1])]}”重复",
+                f"sheet {name!r} repeats {seen[id(handler[1])]!r}",
+            )
             continue
         seen[id(handler[1])] = name
         kind, payload = handler
@@ -439,8 +447,24 @@ def _read(book: Any, source: str) -> Snapshot:
             record_rows[payload.key] = rd.record_sheet(ws, name, order, payload, (payload.key,))
         else:
             facts = _read_facts(rd, ws, name, order)
+    _gather_lists(rd, spec, data, presence, presence_cells, record_rows, facts)
+    snapshot = _validate(rd, data)
+    if rd.out.problems:
+        raise InputError(source, [p for _, p in sorted(rd.out.problems, key=lambda x: x[0])])
+    assert snapshot is not None
+    return snapshot
 
-    # Top-level lists and their child lists.
+
+def _gather_lists(
+    rd: _Reader,
+    spec: Layout,
+    data: dict[str, Any],
+    presence: dict[tuple[str, ...], bool | None],
+    presence_cells: dict[tuple[str, ...], tuple[str, tuple[int, int, int]]],
+    record_rows: dict[str, list[Any]],
+    facts: dict[str, dict[str, bool]],
+) -> None:
+    """Top-level lists (with their child lists) and fact sections, as their 有/无 cells say."""
     for record in spec.record_sheets:
         rows = record_rows.get(record.key, [])
         column = spec.record_presence[record.key]
@@ -455,17 +479,11 @@ def _read(book: Any, source: str) -> Snapshot:
     for section in spec.fact_sections:
         column = spec.fact_presence[section.key]
         ref, where = presence_cells.get(column.path, ("", (0, 0, 0)))
-        answers = facts.get(section.key, {})
+        answered = facts.get(section.key, {})
         label = Label(column.label.zh, column.label.en)
-        given = _list_presence(rd.out, presence.get(column.path), len(answers), ref, where, label)
+        given = _list_presence(rd.out, presence.get(column.path), len(answered), ref, where, label)
         if given is not None:
-            data[section.key] = answers
-
-    snapshot = _validate(rd, data)
-    if rd.out.problems:
-        raise InputError(source, [p for _, p in sorted(rd.out.problems, key=lambda x: x[0])])
-    assert snapshot is not None
-    return snapshot
+            data[section.key] = answered
 
 
 def _known_sheets() -> list[Label]:
@@ -544,6 +562,7 @@ def _read_facts(rd: _Reader, ws: Any, name: str, order: int) -> dict[str, dict[s
     answers: dict[str, dict[str, bool]] = {}
     answered_at: dict[tuple[str, str], int] = {}
     for number, row in rows:
+
         def cell(key: str, row: tuple[Any, ...] = row) -> Any:
             col = where_col.get(key)
             return row[col - 1] if col is not None and col - 1 < len(row) else None
@@ -551,41 +570,8 @@ def _read_facts(rd: _Reader, ws: Any, name: str, order: int) -> dict[str, dict[s
         code, text, answer = cell("code"), cell("label"), cell("answer")
         if all(is_blank(v) for v in (code, text, answer)):
             continue
-        fact: tuple[str, str] | None = None
-        if not is_blank(code):
-            fact = by_code.get(normal(str(code)))
-            if fact is None:
-                col = where_col["code"]
-                rd.out.add(
-                    f"{name}!{get_column_letter(col)}{number}",
-                    (order, number, col),
-                    f"未知事项代码“{shown(code)}”",
-                    f"unknown fact code {shown(code)!r}",
-                )
-                continue
-        elif not is_blank(text):
-            candidates = by_label.get(normal(str(text)), [])
-            if len(candidates) == 1:
-                fact = candidates[0]
-            else:
-                col = where_col["label"]
-                rd.out.add(
-                    f"{name}!{get_column_letter(col)}{number}",
-                    (order, number, col),
-                    f"无法识别事项“{shown(text)}”" + ("（名称不唯一，请填写代码列）" if candidates else ""),
-                    f"unknown fact {shown(text)!r}" + (" (ambiguous: fill in the code column)" if candidates else ""),
-                )
-                continue
-        else:
-            col = where_col["answer"]
-            rd.out.add(
-                f"{name}!{get_column_letter(col)}{number}",
-                (order, number, col),
-                f"回答“{shown(answer)}”所在行没有事项名称或代码",
-                f"the answer {shown(answer)!r} has no fact name or code on its row",
-            )
-            continue
-        if is_blank(answer):
+        fact = _identify(rd, name, order, number, where_col, code, text, answer, by_code, by_label)
+        if fact is None or is_blank(answer):
             continue
         col = where_col["answer"]
         ref = f"{name}!{get_column_letter(col)}{number}"
@@ -606,6 +592,47 @@ def _read_facts(rd: _Reader, ws: Any, name: str, order: int) -> dict[str, dict[s
         answered_at[fact] = number
         answers.setdefault(fact[0], {})[fact[1]] = value
     return answers
+
+
+def _identify(
+    rd: _Reader,
+    name: str,
+    order: int,
+    number: int,
+    where_col: dict[str, int],
+    code: Any,
+    text: Any,
+    answer: Any,
+    by_code: dict[str, tuple[str, str]],
+    by_label: dict[str, list[tuple[str, str]]],
+) -> tuple[str, str] | None:
+    """The fact a questionnaire row is about: by its code, else by its (unique) label."""
+
+    def complain(key: str, zh: str, en: str) -> None:
+        col = where_col[key]
+        rd.out.add(f"{name}!{get_column_letter(col)}{number}", (order, number, col), zh, en)
+
+    if not is_blank(code):
+        fact = by_code.get(normal(str(code)))
+        if fact is None:
+            complain("code", f"未知事项代码“{shown(code)}”", f"unknown fact code {shown(code)!r}")
+        return fact
+    if not is_blank(text):
+        candidates = by_label.get(normal(str(text)), [])
+        if len(candidates) == 1:
+            return candidates[0]
+        complain(
+            "label",
+            f"无法识别事项“{shown(text)}”" + ("（名称不唯一，请填写代码列）" if candidates else ""),
+            f"unknown fact {shown(text)!r}" + (" (ambiguous: fill in the code column)" if candidates else ""),
+        )
+        return None
+    complain(
+        "answer",
+        f"回答“{shown(answer)}”所在行没有事项名称或代码",
+        f"the answer {shown(answer)!r} has no fact name or code on its row",
+    )
+    return None
 
 
 def _validate(rd: _Reader, data: dict[str, Any]) -> Snapshot | None:

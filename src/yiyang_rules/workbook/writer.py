@@ -30,7 +30,7 @@ from ..errors import InputError, InputProblem
 from ..jurisdiction import PROVINCES
 from ..snapshot import Snapshot
 from ..vocabulary import FIELD_LABELS, Label
-from .layout import CellKind, Column, RecordSheet, all_record_sheets, enum_labels, layout
+from .layout import CellKind, Column, RecordSheet, enum_labels, layout
 from .names import FACT_COLUMNS, INSTRUCTIONS, LISTS, VALUES_COLUMNS, sheet_title
 from .needs import Need, needs
 
@@ -133,21 +133,18 @@ class _Writer:
         if kind is CellKind.ENUM:
             return self.text(enum_labels(type(value))[value])
         if kind is CellKind.ENUM_LIST:
-            return ("、" if self.lang == "zh" else "; ").join(
-                self.text(enum_labels(type(v))[v]) for v in value
-            )
+            return ("、" if self.lang == "zh" else "; ").join(self.text(enum_labels(type(v))[v]) for v in value)
         if kind is CellKind.JSON:
             value = json.dumps(value, ensure_ascii=False)
-        if isinstance(value, str):
-            if ILLEGAL_CHARACTERS_RE.search(value) or len(value) > _MAX_CELL:
-                self.problems.append(
-                    InputProblem(
-                        where,
-                        "holds control characters or more than 32767 characters: a spreadsheet cell cannot",
-                        "含有控制字符或超过 32767 个字符，电子表格单元格无法容纳",
-                    )
+        if isinstance(value, str) and (ILLEGAL_CHARACTERS_RE.search(value) or len(value) > _MAX_CELL):
+            self.problems.append(
+                InputProblem(
+                    where,
+                    "holds control characters or more than 32767 characters: a spreadsheet cell cannot",
+                    "含有控制字符或超过 32767 个字符，电子表格单元格无法容纳",
                 )
-                return None
+            )
+            return None
         return value
 
     def put(self, ws: Worksheet, row: int, col: int, column: Column, value: Any, where: str) -> None:
@@ -227,20 +224,20 @@ class _Writer:
             if section in sections:
                 rows.append((section, key, need))
                 listed.add(need.path)
-        for section in spec.fact_sections:
-            for key in data.get(section.key) or {}:
-                if f"{section.key}.{key}" not in listed:
-                    rows.append((section.key, str(key), None))
-        for number, (section, key, need) in enumerate(rows, start=2):
+        for fact_section in spec.fact_sections:
+            for key in data.get(fact_section.key) or {}:
+                if f"{fact_section.key}.{key}" not in listed:
+                    rows.append((fact_section.key, str(key), None))
+        for number, (section, key, wanted) in enumerate(rows, start=2):
             enum = sections[section].enum
             member = enum(key)
             answer = (data.get(section) or {}).get(member)
             ws.cell(row=number, column=1, value=self.text(FIELD_LABELS.get(section, Label(section, section))))
             ws.cell(row=number, column=2, value=self.text(sections[section].labels[member]))
             self.put(ws, number, 3, FACT_COLUMNS["answer"], answer, f"{section}.{key}")
-            if need is not None:
-                rules = "\n".join(f"{r.id} {self.text(r.title)}" for r in need.rules)
-                cites = dict.fromkeys(f"{c.document} {c.article}" for r in need.rules for c in r.citations)
+            if wanted is not None:
+                rules = "\n".join(f"{r.id} {self.text(Label(r.title.zh, r.title.en))}" for r in wanted.rules)
+                cites = dict.fromkeys(f"{c.document} {c.article}" for r in wanted.rules for c in r.citations)
                 ws.cell(row=number, column=4, value=rules)
                 ws.cell(row=number, column=5, value="\n".join(cites))
             ws.cell(row=number, column=6, value=f"{section}.{key}")
@@ -302,7 +299,9 @@ class _Writer:
 
 
 _SHEET_PURPOSE: dict[str, Label] = {
-    "values": Label("机构基本信息、资质、评估期间；以及各台账“有/无”的说明", "the institution, its qualifications, the period"),
+    "values": Label(
+        "机构基本信息、资质、评估期间；以及各台账“有/无”的说明", "the institution, its qualifications, the period"
+    ),
     "records": Label("每行一条记录", "one row per record"),
     "facts": Label(
         "本辖区规则需要的制度、设施和工作做法，逐项回答 是/否", "the systems, facilities and practices the rules need"
