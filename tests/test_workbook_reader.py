@@ -247,7 +247,7 @@ def test_all_errors_are_listed_with_sheet_and_cell() -> None:
     found = problems(edited(change))
     paths = [p for p, _, _ in found]
     assert paths == ["机构信息!B3", "活动记录!C14", "入住老年人!D3", "签约协议!C2"]
-    messages = dict((p, zh) for p, zh, _ in found)
+    messages = {p: zh for p, zh, _ in found}
     assert "2026/13/5" in messages["活动记录!C14"]
     assert "不能小于 0" in messages["入住老年人!D3"]
     assert "必填" in messages["签约协议!C2"]
