@@ -75,9 +75,20 @@ def read_text(value: Any) -> str:
     raise CellError(f"无法读取为文本（{type(value).__name__}）", f"cannot read as text ({type(value).__name__})")
 
 
+def _date_formatted(value: Any) -> None:
+    """A number typed into a cell formatted as a date comes back as a date: say so."""
+    if isinstance(value, (datetime, date)):
+        raise CellError(
+            f"单元格为日期格式（显示为 {shown(value)}），不是编号或数字；请把该列设为“常规”或“文本”格式后重新填写",
+            f"the cell is formatted as a date (shows {shown(value)}), not an id or number; "
+            "format the column as General or Text and type the value again",
+        )
+
+
 def read_id(value: Any) -> str:
     """An identifier: 1001 and 1001.0 are "1001"; full-width digits and surrounding spaces go."""
-    if isinstance(value, (bool, datetime, date)):
+    _date_formatted(value)
+    if isinstance(value, bool):
         raise CellError(
             f"“{shown(value)}”不是编号；应为文字或数字编号", f"{shown(value)!r} is not an id; expected text or a number"
         )
@@ -87,6 +98,7 @@ def read_id(value: Any) -> str:
 
 
 def read_int(value: Any) -> int:
+    _date_formatted(value)
     if isinstance(value, bool):
         raise CellError(f"“{shown(value)}”不是整数", f"{shown(value)!r} is not a whole number")
     if isinstance(value, int):
