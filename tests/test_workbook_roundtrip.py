@@ -45,8 +45,10 @@ _CHARS = st.characters(blacklist_categories=("Cs", "Cc"))
 # Free text is kept exactly as typed; only a cell of nothing but spaces reads as blank.
 TEXT = st.text(_CHARS, min_size=1, max_size=12).filter(lambda t: not re.fullmatch(r"\s*", t))
 # Identifiers are read NFKC-normalised without surrounding spaces (full-width digits → ASCII).
-IDS = st.text(_CHARS, min_size=1, max_size=8).map(lambda t: unicodedata.normalize("NFKC", t).strip()).filter(
-    lambda t: t != "" and unicodedata.normalize("NFKC", t) == t
+IDS = (
+    st.text(_CHARS, min_size=1, max_size=8)
+    .map(lambda t: unicodedata.normalize("NFKC", t).strip())
+    .filter(lambda t: t != "" and unicodedata.normalize("NFKC", t) == t)
 )
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | TEXT,

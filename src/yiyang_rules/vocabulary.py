@@ -494,6 +494,24 @@ def where_to_fill(path: str) -> Label:
 
 
 def where_to_fill_all(paths: list[str] | tuple[str, ...]) -> Label:
-    """Several fields at once, each place named once (``residents[0].age``, ``residents[1].age``…)."""
-    places = list(dict.fromkeys(where_to_fill(p) for p in paths))
-    return Label("、".join(p.zh for p in places), "; ".join(p.en for p in places))
+    """Several fields at once, grouped by sheet, each named once (``residents[0].age``,
+    ``residents[1].age``… → 「入住老年人」：年龄)."""
+    groups: dict[Label, list[Label]] = {}
+    for path in paths:
+        sheet = sheet_of(path)
+        field = FIELD_LABELS.get(generic_path(path))
+        fields = groups.setdefault(sheet, [])
+        if generic_path(path) in SHEET_LABELS or sheet == Label(path, path):
+            continue
+        label = field or Label(path, path)
+        if label not in fields:
+            fields.append(label)
+    zh, en = [], []
+    for sheet, fields in groups.items():
+        if sheet.zh in paths:  # a path without a sheet: the path itself
+            zh.append(sheet.zh)
+            en.append(sheet.en)
+            continue
+        zh.append(f"「{sheet.zh}」" + (f"：{'、'.join(f.zh for f in fields)}" if fields else ""))
+        en.append(f"the “{sheet.en}” sheet" + (f": {'; '.join(f.en for f in fields)}" if fields else ""))
+    return Label("；".join(zh), "; ".join(en))

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from ..snapshot import Agreement, Resident
-from ..vocabulary import AssessmentKind, Label
+from ..vocabulary import AssessmentKind, Label, where_to_fill
 from .base import CheckParams, Outcome, Schedule, SnapshotView, Status, current, missing, outcome
 
 KIND = "record_coverage"
@@ -44,6 +44,15 @@ _REQUIREMENT_LABELS: dict[Requirement, Label] = {
     Requirement.DISPUTE_CLAUSE: Label("纠纷处置责任条款", "a dispute-handling clause"),
     Requirement.CONFIDENTIALITY_CLAUSE: Label("保密条款", "a confidentiality clause"),
     Requirement.RENEWED_OR_TERMINATED: Label("期满后书面续签或停止合作", "written renewal or termination"),
+}
+
+# The field each requirement reads, so an unknown one names where it is filled in.
+_REQUIREMENT_FIELDS: dict[Requirement, str] = {
+    Requirement.ADMISSION_ASSESSMENT: "residents.assessments",
+    Requirement.SERVICE_PLAN: "residents.service_plan",
+    Requirement.DISPUTE_CLAUSE: "agreements.dispute_clause",
+    Requirement.CONFIDENTIALITY_CLAUSE: "agreements.confidentiality_clause",
+    Requirement.RENEWED_OR_TERMINATED: "agreements.renewed",
 }
 
 _RECORD_LABELS: dict[str, Label] = {
@@ -133,10 +142,12 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
             **evidence,
         )
     if unknown:
+        place = where_to_fill(_REQUIREMENT_FIELDS[params.requirement])
         return outcome(
             Status.INSUFFICIENT_DATA,
-            f"{len(unknown)} 个{record_label.zh}无法判断是否有{need.zh}：{'、'.join(unknown)}",
-            f"cannot tell whether {len(unknown)} {record_label.en}(s) have {need.en}: {', '.join(unknown)}",
+            f"{len(unknown)} 个{record_label.zh}无法判断是否有{need.zh}：{'、'.join(unknown)}（填写于{place.zh}）",
+            f"cannot tell whether {len(unknown)} {record_label.en}(s) have {need.en}: {', '.join(unknown)}"
+            f" (filled in on {place.en})",
             unknown=unknown,
             **evidence,
         )
