@@ -529,9 +529,10 @@ def _attach(rd: _Reader, parent: RecordSheet, child: Any, parents: list[Any], ch
         data[child.name] = [item for item, _ in rows]
         # Re-home the child cells' locations under their parent record for validation messages.
         for position, (_item, child_loc) in enumerate(rows):
-            for key, value in list(rd.out.locations.items()):
-                if key[: len(child_loc)] == child_loc:
-                    rd.out.locations[(*loc, child.name, position, *key[len(child_loc) :])] = value
+            for path in ((), *(column.path for column in child.sheet.columns)):
+                found = rd.out.locations.get((*child_loc, *path))
+                if found is not None:
+                    rd.out.locations[(*loc, child.name, position, *path)] = found
 
 
 def _read_facts(rd: _Reader, ws: Any, name: str, order: int) -> dict[str, dict[str, bool]]:
