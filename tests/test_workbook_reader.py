@@ -347,3 +347,21 @@ def test_bad_cells_exit_2_in_chinese_or_english(tmp_path: Path, command: str) ->
     assert en.exit_code == 2
     assert "活动记录!C14: date: '2026/13/5' is not a date" in en.stderr
     assert "Traceback" not in zh.output + en.output
+
+
+def test_a_formula_error_is_not_read_as_text() -> None:
+    [(path, zh, en)] = problems(edited(set_cell("活动记录", "主题", 10, "#N/A")))
+    assert path == "活动记录!D10" and "公式错误" in zh and "#N/A" in en
+
+
+def test_a_number_typed_into_a_date_formatted_column_is_explained() -> None:
+    [(path, zh, _)] = problems(edited(set_cell("入住老年人", "年龄", 2, datetime(1900, 3, 24))))
+    assert path == "入住老年人!D2" and "日期格式" in zh and "常规" in zh
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".et", ".ods"])
+def test_old_and_other_formats_are_told_to_save_as_xlsx(tmp_path: Path, suffix: str) -> None:
+    book = tmp_path / f"台账{suffix}"
+    book.write_bytes(b"\xd0\xcf\x11\xe0 not really")
+    done = runner.invoke(app, ["check", str(book)])
+    assert done.exit_code == 2 and "另存为" in done.stderr and "Traceback" not in done.output

@@ -178,3 +178,38 @@ def test_export_command_and_bad_snapshot(tmp_path: Path) -> None:
     broken.write_text('{"schema_version": "1"}', encoding="utf-8")
     failed = runner.invoke(app, ["export", str(broken), "-o", str(target)])
     assert failed.exit_code == 2 and "period" in failed.stderr
+
+
+def test_cells_are_derived_from_field_types() -> None:
+    """How a field added on another branch would be laid out, without a change to the workbook code."""
+    from datetime import date as Date  # noqa: PLC0415
+    from typing import Any as AnyType  # noqa: PLC0415
+
+    from yiyang_rules.vocabulary import ActivityKind  # noqa: PLC0415
+    from yiyang_rules.workbook.layout import _record_sheet  # noqa: PLC0415
+
+    class Inner(BaseModel):
+        note: str | None = None
+
+    class Future(BaseModel):
+        id: str
+        kind: ActivityKind | None = None
+        ratio: float | None = None
+        when: Date | None = None
+        inner: Inner | None = None
+        tags: set[str] | None = None
+        blob: dict[str, AnyType] | None = None
+
+    sheet = _record_sheet("future", Future)
+    kinds = {c.code: c.kind for c in sheet.columns}
+    assert kinds == {
+        "id": CellKind.ID,
+        "kind": CellKind.ENUM,
+        "ratio": CellKind.NUMBER,
+        "when": CellKind.DATE,
+        "inner": CellKind.PRESENCE,
+        "inner.note": CellKind.TEXT,
+        "tags": CellKind.ANY,
+        "blob": CellKind.JSON,
+    }
+    assert sheet.columns[0].required and not sheet.columns[1].required

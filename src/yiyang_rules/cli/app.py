@@ -82,7 +82,7 @@ def _snapshot_items(path: Path) -> Iterator[_Item | InputError]:
     if not path.is_file():
         yield InputError(str(path), ["no such file"])
         return
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".et", ".ods"):
         from ..workbook.reader import workbook_json  # noqa: PLC0415 - openpyxl only for workbooks
 
         try:

@@ -210,8 +210,49 @@ def read_json(value: Any) -> dict[str, Any]:
     return data
 
 
+def read_number(value: Any) -> int | float:
+    _date_formatted(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        if _INTEGER.match(text):
+            return int(text)
+        try:
+            return float(text)
+        except ValueError:
+            pass
+    raise CellError(f"“{shown(value)}”不是数字", f"{shown(value)!r} is not a number")
+
+
+def read_any(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        raise CellError(f"“{shown(value)[:60]}”不是 JSON", f"{shown(value)[:60]!r} is not JSON") from None
+
+
+# What a spreadsheet shows when a formula fails: never a value.
+EXCEL_ERRORS = frozenset({"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!"})
+
+
 def reader(column: Column, epoch: datetime | None = None) -> Callable[[Any], Any]:
     """The reader for a non-blank cell of ``column``."""
+    read = _reader(column, epoch)
+
+    def checked(value: Any) -> Any:
+        if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
+            raise CellError(
+                f"单元格是公式错误“{value.strip()}”，不是数据", f"the cell holds the formula error {value.strip()!r}"
+            )
+        return read(value)
+
+    return checked
+
+
+def _reader(column: Column, epoch: datetime | None) -> Callable[[Any], Any]:
     kind = column.kind
     if kind is CellKind.TEXT:
         return read_text
@@ -225,6 +266,10 @@ def reader(column: Column, epoch: datetime | None = None) -> Callable[[Any], Any
         return lambda v: read_date(v, epoch)
     if kind is CellKind.JSON:
         return read_json
+    if kind is CellKind.NUMBER:
+        return read_number
+    if kind is CellKind.ANY:
+        return read_any
     assert column.enum is not None
     enum = column.enum
     if kind is CellKind.ENUM:

@@ -47,6 +47,8 @@ class CellKind(StrEnum):
     ENUM = "enum"
     ENUM_LIST = "enum_list"
     JSON = "json"
+    NUMBER = "number"
+    ANY = "any"  # a value of a type the workbook has no cell for: its JSON text
     PRESENCE = "presence"
 
 
@@ -165,6 +167,8 @@ def _scalar_kind(name: str, tp: Any) -> tuple[CellKind, type[StrEnum] | None]:
         return CellKind.BOOL, None
     if tp is int:
         return CellKind.INT, None
+    if tp is float:
+        return CellKind.NUMBER, None
     if _is_enum(tp):
         return CellKind.ENUM, tp
     if tp is str:
@@ -176,7 +180,8 @@ def _scalar_kind(name: str, tp: Any) -> tuple[CellKind, type[StrEnum] | None]:
             return CellKind.ENUM_LIST, inner
     if origin is dict:
         return CellKind.JSON, None
-    raise TypeError(f"the workbook has no cell for {name}: {tp!r}")
+    # A type added to the model that no cell kind knows yet still round-trips, as JSON text.
+    return CellKind.ANY, None
 
 
 def _columns(

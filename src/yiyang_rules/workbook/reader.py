@@ -367,8 +367,9 @@ def _open(source: str, content: bytes | Path) -> Any:
             [
                 InputProblem(
                     "",
-                    f"not an .xlsx workbook that can be read ({exc}); save it as Excel 2007+ (.xlsx)",
-                    f"无法作为 .xlsx 工作簿读取（{exc}）；请另存为 Excel 工作簿（.xlsx）",
+                    f"not an .xlsx workbook that can be read ({exc}); save it as an Excel workbook (.xlsx)",
+                    "无法作为 .xlsx 工作簿读取；旧版 .xls、WPS 的 .et 或 .ods 文件，请在 Excel / WPS 中“另存为”"
+                    " Excel 工作簿（.xlsx）后再试",
                 )
             ],
         ) from None

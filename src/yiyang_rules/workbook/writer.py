@@ -20,9 +20,10 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from pydantic_core import to_jsonable_python
 
 from .._version import __version__
 from ..catalog import Catalog
@@ -54,6 +55,8 @@ _HINTS: dict[CellKind, Label] = {
     CellKind.ENUM: Label("从下拉列表选择", "pick from the list"),
     CellKind.ENUM_LIST: Label("从下拉列表选择，多项用“、”分隔", "pick from the list; separate several with ';'"),
     CellKind.JSON: Label("供系统对接使用的 JSON 对象，一般留空", "a JSON object for vendors; usually blank"),
+    CellKind.NUMBER: Label("数字", "a number"),
+    CellKind.ANY: Label("JSON 值", "a JSON value"),
     CellKind.PRESENCE: Label(
         "留空 = 按表内记录；无 = 确实没有；有 = 有（须填写记录）",
         "blank = as the rows say; no = there are none; yes = there are (fill them in)",
@@ -79,7 +82,9 @@ class _Lists:
             col = get_column_letter(len(self.columns) + 1)
             for row, value in enumerate(items, start=1):
                 self.sheet[f"{col}{row}"] = value
-            self.columns[items] = f"{quote_sheetname(self.sheet.title)}!${col}$1:${col}${len(items)}"
+            # Always quoted: a sheet name in another script than Latin is safest in quotes.
+            title = self.sheet.title.replace("'", "''")
+            self.columns[items] = f"'{title}'!${col}$1:${col}${len(items)}"
         return self.columns[items]
 
 
@@ -136,6 +141,8 @@ class _Writer:
             return ("、" if self.lang == "zh" else "; ").join(self.text(enum_labels(type(v))[v]) for v in value)
         if kind is CellKind.JSON:
             value = json.dumps(value, ensure_ascii=False)
+        if kind is CellKind.ANY:
+            value = json.dumps(to_jsonable_python(value), ensure_ascii=False)
         if isinstance(value, str) and (ILLEGAL_CHARACTERS_RE.search(value) or len(value) > _MAX_CELL):
             self.problems.append(
                 InputProblem(
@@ -181,7 +188,8 @@ class _Writer:
                 name.font = _REQUIRED_FONT
             widest = max(widest, _width(column.header(self.lang)) + 2)
             self.put(ws, row, 2, column, _get(data, column.path), ".".join(column.path))
-            ws.cell(row=row, column=3, value=self.text(_HINTS[column.kind]))
+            hint = _HINTS[CellKind.ENUM if column.generic in _TEXT_CHOICES else column.kind]
+            ws.cell(row=row, column=3, value=self.text(hint))
             self.validate(ws, column, f"B{row}")
             if column.kind is CellKind.DATE:
                 ws.cell(row=row, column=2).number_format = _DATE_FORMAT
