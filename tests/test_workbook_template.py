@@ -213,3 +213,41 @@ def test_cells_are_derived_from_field_types() -> None:
         "blob": CellKind.JSON,
     }
     assert sheet.columns[0].required and not sheet.columns[1].required
+
+
+def test_a_staff_member_fills_in_the_template_and_reads_what_to_fix(tmp_path: Path) -> None:
+    """The issue's “done when”: template for the province, fill it in, check it, read what to fix."""
+    target = tmp_path / "台账.xlsx"
+    assert runner.invoke(app, ["template", "-j", "北京", "-o", str(target)]).exit_code == 0
+    book = load_workbook(target)
+    info = book["机构信息"]
+    items = {str(r[0].value).rstrip("*"): r[0].row for r in info.iter_rows(min_col=1, max_col=1) if r[0].value}
+    for label, value in {
+        "评估日": "2026年9月10日",
+        "评估期间开始": "2026/1/1",
+        "评估期间结束": "2026/8/31",
+        "机构编号（统一社会信用代码）": "12110000TEST",
+        "机构名称": "某某颐养院",
+        "所在省份": "北京市",
+        "机构类型": "养老机构",
+        "诊所备案/内设医疗机构备案": "是",
+        "养老机构备案": "是",
+    }.items():
+        info.cell(row=items[label], column=2).value = value
+    acts = book["活动记录"]
+    acts.append([None, "防火检查", "2026-01-08"])
+    facts = book["制度与设施"]
+    for row in facts.iter_rows(min_row=2):
+        if row[5].value == "policies.hazard_ledger":
+            row[2].value = "否"
+    book.save(target)
+    done = runner.invoke(app, ["check", str(target), "-f", "json"])
+    assert done.exit_code == 1, done.output
+    report = {f["rule_id"]: f for f in json.loads(done.stdout)["findings"]}
+    assert report["safety.hazard-ledger"]["status"] == "non_compliant"
+    assert report["fire.inspection-monthly"]["status"] == "non_compliant"  # only January
+    service = report["management.service-management-system"]
+    assert service["message"]["zh"] == "快照未提供：「制度与设施」：服务管理制度"
+    assert service["evidence"]["missing"] == ["policies.service_management"]
+    # No agreement rows and no 有/无 answer: whether the agreement rules apply is unknown, and said where.
+    assert report["agreement.liaison-mechanism"]["message"]["zh"] == "无法判断是否适用，快照未提供：「签约协议」"
