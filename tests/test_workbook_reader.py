@@ -365,3 +365,11 @@ def test_old_and_other_formats_are_told_to_save_as_xlsx(tmp_path: Path, suffix: 
     book.write_bytes(b"\xd0\xcf\x11\xe0 not really")
     done = runner.invoke(app, ["check", str(book)])
     assert done.exit_code == 2 and "另存为" in done.stderr and "Traceback" not in done.output
+
+
+def test_a_value_beside_the_value_column_of_the_institution_sheet_is_an_error() -> None:
+    def change(book: Workbook) -> None:
+        book["机构信息"].cell(row=item_row(book, "机构信息", "机构名称"), column=4).value = "旧名称"
+
+    [(path, zh, _)] = problems(edited(change))
+    assert path == "机构信息!D6" and "B 列" in zh

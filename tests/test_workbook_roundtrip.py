@@ -160,7 +160,10 @@ def test_the_bundled_workbook_is_the_export_of_the_bundled_sample() -> None:
     snapshot = to_snapshot(SAMPLE)
     assert read_workbook(BUNDLED) == snapshot
     fresh = write_workbook(snapshot, engine().catalog_for(snapshot))
-    assert _cells(BUNDLED) == _cells(fresh)
+    assert _cells(BUNDLED) == _cells(fresh), (
+        "examples/beijing-sample.xlsx is stale (the rules or the layout changed): "
+        "yiyang export examples/beijing-sample.json -o examples/beijing-sample.xlsx"
+    )
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -101,7 +101,6 @@ class _Reader:
         self.layout = lang_layout
         self.epoch = epoch
         self.out = _Collector()
-        self.sheet_order: dict[str, int] = {}
 
     # -- one record: cells → nested dict -------------------------------------------------------
     def record(
@@ -170,6 +169,14 @@ class _Reader:
         for number, row in _rows(ws):
             label = row[0] if row else None
             value = row[1] if len(row) > 1 else None
+            for col, extra in enumerate(row[3:], start=4):  # A item, B value, C notes: nothing else is read
+                if not is_blank(extra):
+                    self.out.add(
+                        f"{name}!{get_column_letter(col)}{number}",
+                        (order, number, col),
+                        f"“{shown(extra)}”：本表只读取 B 列（填写）",
+                        f"{shown(extra)!r}: this sheet reads column B only",
+                    )
             if is_blank(label):
                 if not is_blank(value):
                     self.out.add(

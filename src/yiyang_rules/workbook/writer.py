@@ -311,6 +311,7 @@ _SHEET_PURPOSE: dict[str, Label] = {
         "机构基本信息、资质、评估期间；以及各台账“有/无”的说明", "the institution, its qualifications, the period"
     ),
     "records": Label("每行一条记录", "one row per record"),
+    "items": Label("每行一个项目，在 B 列填写", "one item per row, filled in column B"),
     "facts": Label(
         "本辖区规则需要的制度、设施和工作做法，逐项回答 是/否", "the systems, facilities and practices the rules need"
     ),
@@ -354,7 +355,7 @@ def write_workbook(snapshot: Snapshot | None, catalog: Catalog, lang: str = "zh"
             purposes.append((child.sheet.label, writer.text(_SHEET_PURPOSE["records"])))
     for label, columns in list(values.items())[1:]:
         writer.values_sheet(label, columns, data)
-        purposes.append((label, writer.text(_SHEET_PURPOSE["values"])))
+        purposes.append((label, writer.text(_SHEET_PURPOSE["items"])))
     writer.fact_sheet(catalog, data)
     purposes.append((spec.fact_sheet, writer.text(_SHEET_PURPOSE["facts"])))
     # The 说明 sheet's table of sheets, now that they exist.
