@@ -136,7 +136,8 @@ def rules_facts(
     output_format: Annotated[str, typer.Option("--format", "-f", help="table, json or markdown")] = "table",
     lang: Annotated[str, typer.Option("--lang")] = "zh",
 ) -> None:
-    """Every yes/no fact a jurisdiction's rules need: where it is filled in, which rules read it, citations."""
+    """What a jurisdiction's rules need (yes/no facts, ledgers, figures): where each is filled in, which
+    rules read it, and their citations."""
     from ..workbook.needs import needs  # noqa: PLC0415
 
     _lang(lang)
@@ -182,7 +183,7 @@ def rules_facts(
         for r in n.rules:
             cites = "；".join(f"{c.document} {c.article}" for c in r.citations)
             typer.echo(f"    {r.id}  {pick(r.title)}  ({cites})")
-    typer.echo(f"{len(found)} facts in {' + '.join(catalog.layers)}")
+    typer.echo(f"{len(found)} items needed by the rules of {' + '.join(catalog.layers)}")
 
 
 def register(app: typer.Typer, rules_app: typer.Typer) -> None:
