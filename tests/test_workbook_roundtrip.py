@@ -176,3 +176,13 @@ def test_an_empty_list_and_an_unknown_list_stay_apart(lang: str) -> None:
         back = read_workbook(write_workbook(snapshot, engine().catalog_for(snapshot), lang))
         assert back.agreements == value
         assert back.policies == ({} if value == [] else None)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(SNAPSHOTS)
+def test_checking_the_workbook_gives_the_report_of_the_json(snapshot: Snapshot) -> None:
+    day = date(2026, 9, 10)
+    content = write_workbook(snapshot, engine().catalog_for(snapshot))
+    from_json = engine().check(snapshot.model_dump_json(exclude_unset=True).encode(), as_of=day)
+    from_workbook = engine().check(workbook_json(content), as_of=day)
+    assert from_workbook.model_dump() == from_json.model_dump()
