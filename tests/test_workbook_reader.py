@@ -117,6 +117,25 @@ def test_a_date_that_is_not_one_is_an_error_naming_the_cell(typed: Any) -> None:
     assert "not a date" in en
 
 
+@pytest.mark.parametrize("serial", [60, 0, -1, 3_000_000, 12.5])
+def test_a_serial_outside_the_reliable_range_is_not_a_date(serial: float) -> None:
+    def change(book: Workbook) -> None:
+        set_cell("活动记录", "日期", 2, serial)(book)
+        book["活动记录"]["C2"].number_format = "General"  # a plain number, as typed into an unformatted cell
+
+    [(path, zh, _)] = problems(edited(change))
+    assert path == "活动记录!C2" and "不是日期" in zh
+
+
+def test_a_serial_in_an_unformatted_cell_is_a_date() -> None:
+    def change(book: Workbook) -> None:
+        set_cell("活动记录", "日期", 2, 46030)(book)
+        book["活动记录"]["C2"].number_format = "General"
+
+    activities = read_workbook(edited(change)).activities
+    assert activities is not None and activities[0].date == date(2026, 1, 8)
+
+
 # -- yes / no ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("typed", "expected"),

@@ -26,6 +26,7 @@ _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _LAST_SERIAL = 2958465  # 9999-12-31
+_FIRST_RELIABLE_SERIAL = 61  # 1900-03-01
 _BLANK = re.compile(r"^\s*$")
 
 
@@ -134,7 +135,9 @@ def read_bool(value: Any) -> bool:
 def excel_serial(value: float, epoch: datetime | None = None) -> date:
     """A spreadsheet date serial (days since 1899-12-30, or since 1904-01-01 for Mac workbooks)."""
     base = epoch.date() if epoch is not None and epoch.year == 1904 else _EXCEL_EPOCH
-    if not 1 <= value <= _LAST_SERIAL:
+    # Serials below 61 fall before 1900-03-01, where Excel counts a 29 February 1900 that never was.
+    first = 0 if base != _EXCEL_EPOCH else _FIRST_RELIABLE_SERIAL
+    if not first <= value <= _LAST_SERIAL:
         raise CellError(f"“{shown(value)}”不是日期", f"{shown(value)!r} is not a date")
     return base + timedelta(days=int(value))
 
