@@ -33,6 +33,7 @@ from .jurisdiction import province_of, resolve_province
 from .localtime import today_in_shanghai
 from .report import EngineInfo, Finding, InstitutionRef, Report, Summary, Text
 from .snapshot import Snapshot
+from .vocabulary import where_to_fill_all
 
 SnapshotInput = Snapshot | Mapping[str, Any] | str | bytes | Path
 
@@ -138,10 +139,11 @@ def evaluate_rule(rule: CompiledRule, view: SnapshotView) -> Outcome:
         return outcome(Status.NOT_APPLICABLE, "本机构不属于该规则的适用对象", "the rule does not bind this institution")
     if applies.value is None:
         missing = sorted(set(applies.missing))
+        places = where_to_fill_all(missing)
         return outcome(
             Status.INSUFFICIENT_DATA,
-            f"无法判断是否适用，快照未提供：{'、'.join(missing)}",
-            f"cannot tell whether the rule applies; the snapshot does not give: {', '.join(missing)}",
+            f"无法判断是否适用，快照未提供：{places.zh}",
+            f"cannot tell whether the rule applies; the snapshot does not give: {places.en}",
             missing=missing,
         )
     return judge(rule.kind, rule.schedule, view)

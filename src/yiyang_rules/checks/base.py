@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..conditions import Predicate, Truth
 from ..snapshot import Activity, Agreement, Snapshot
-from ..vocabulary import ActivityKind, Label
+from ..vocabulary import ActivityKind, Label, where_to_fill
 
 
 class Status(StrEnum):
@@ -167,11 +167,13 @@ def outcome(status: Status, zh: str, en: str, **evidence: Any) -> Outcome:
 
 
 def missing(field_path: str, zh_what: str, en_what: str) -> Outcome:
-    """The snapshot does not say what the rule needs: never a silent pass or fail."""
+    """The snapshot does not say what the rule needs: never a silent pass or fail. The message names
+    where a person fills it in; the field path stays in the evidence."""
+    place = where_to_fill(field_path)
     return outcome(
         Status.INSUFFICIENT_DATA,
-        f"快照未提供{zh_what}（{field_path}）",
-        f"the snapshot does not give {en_what} ({field_path})",
+        f"快照未提供{zh_what}（填写于{place.zh}）",
+        f"the snapshot does not give {en_what} (filled in on {place.en})",
         missing=[field_path],
     )
 

@@ -18,7 +18,13 @@ from typing import Any, Literal
 from pydantic import Field
 
 from ..documents import normalise
-from ..vocabulary import INSTITUTION_KIND_LABELS, QUALIFICATION_LABELS, InstitutionKind, Qualification
+from ..vocabulary import (
+    INSTITUTION_KIND_LABELS,
+    QUALIFICATION_LABELS,
+    InstitutionKind,
+    Qualification,
+    where_to_fill_all,
+)
 from .base import CheckParams, Outcome, SnapshotView, Status, outcome
 
 KIND = "name_restriction"
@@ -127,8 +133,8 @@ def evaluate(params: Params, view: SnapshotView) -> Outcome:
     if unknown:
         return outcome(
             Status.INSUFFICIENT_DATA,
-            f"名称使用“{params.term}”，快照未提供：{'、'.join(unknown)}",
-            f"the name uses “{params.term}”; the snapshot does not give: {', '.join(unknown)}",
+            f"名称使用“{params.term}”，快照未提供：{where_to_fill_all(unknown).zh}",
+            f"the name uses “{params.term}”; the snapshot does not give: {where_to_fill_all(unknown).en}",
             missing=unknown,
             **evidence,
         )

@@ -28,7 +28,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from ..snapshot import Agreement, Resident
-from ..vocabulary import AssessmentKind, Label
+from ..vocabulary import AssessmentKind, Label, where_to_fill
 from .base import CheckParams, Event, Outcome, Ruled, SnapshotView, Status, agreement_in_force, missing, outcome
 
 KIND = "record_coverage"
@@ -54,6 +54,15 @@ _REQUIREMENT_LABELS: dict[Requirement, Label] = {
     Requirement.DISPUTE_CLAUSE: Label("纠纷处置责任条款", "a dispute-handling clause"),
     Requirement.CONFIDENTIALITY_CLAUSE: Label("保密条款", "a confidentiality clause"),
     Requirement.RENEWED_OR_TERMINATED: Label("期满后书面续签或停止合作", "written renewal or termination"),
+}
+
+# The field each requirement reads, so an unknown one names where it is filled in.
+_REQUIREMENT_FIELDS: dict[Requirement, str] = {
+    Requirement.ADMISSION_ASSESSMENT: "residents.assessments",
+    Requirement.SERVICE_PLAN: "residents.service_plan",
+    Requirement.DISPUTE_CLAUSE: "agreements.dispute_clause",
+    Requirement.CONFIDENTIALITY_CLAUSE: "agreements.confidentiality_clause",
+    Requirement.RENEWED_OR_TERMINATED: "agreements.renewed",
 }
 
 _RECORD_LABELS: dict[str, Label] = {
@@ -220,10 +229,12 @@ def judge(params: Params, ruled: Sequence[Ruled[Event, Params]], later: Sequence
             **evidence,
         )
     if unknown:
+        place = where_to_fill(_REQUIREMENT_FIELDS[params.requirement])
         return outcome(
             Status.INSUFFICIENT_DATA,
-            f"{len(unknown)} 个{record_label.zh}无法判断是否有{need.zh}：{'、'.join(unknown)}",
-            f"cannot tell whether {len(unknown)} {record_label.en}(s) have {need.en}: {', '.join(unknown)}",
+            f"{len(unknown)} 个{record_label.zh}无法判断是否有{need.zh}：{'、'.join(unknown)}（填写于{place.zh}）",
+            f"cannot tell whether {len(unknown)} {record_label.en}(s) have {need.en}: {', '.join(unknown)}"
+            f" (filled in on {place.en})",
             unknown=unknown,
             **evidence,
         )

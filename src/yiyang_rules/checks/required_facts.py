@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..conditions import Condition, fact_path_field, fact_value, holds, validate_fact_path
-from ..vocabulary import fact_label
+from ..vocabulary import fact_label, sheet_of, where_to_fill_all
 from .base import CheckParams, Outcome, SnapshotView, Status, outcome
 
 KIND = "required_facts"
@@ -34,9 +34,11 @@ class Params(CheckParams):
 
 def _describe(requirement: FactRequirement) -> tuple[str, str]:
     label = fact_label(requirement.fact)
+    sheet = sheet_of(requirement.fact)
+    zh, en = f"{label.zh}（「{sheet.zh}」）", f"{label.en} (the “{sheet.en}” sheet)"
     if requirement.expected:
-        return label.zh, label.en
-    return f"不得存在：{label.zh}", f"must not: {label.en}"
+        return zh, en
+    return f"不得存在：{zh}", f"must not: {en}"
 
 
 def evaluate(params: Params, view: SnapshotView) -> Outcome:
@@ -70,10 +72,11 @@ def evaluate(params: Params, view: SnapshotView) -> Outcome:
             **({"missing": unknown} if unknown else {}),
         )
     if unknown:
+        places = where_to_fill_all(unknown)
         return outcome(
             Status.INSUFFICIENT_DATA,
-            f"快照未提供：{'、'.join(unknown)}",
-            f"the snapshot does not give: {', '.join(unknown)}",
+            f"快照未提供：{places.zh}",
+            f"the snapshot does not give: {places.en}",
             facts=items,
             missing=unknown,
         )
