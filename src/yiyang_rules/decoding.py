@@ -172,28 +172,48 @@ MAX_INTEGER = 2**63 - 1  # what a Java long, a database BIGINT and most JSON rea
 _MAX_REPORTED = 20
 
 
+# The largest integer a snapshot's own fields accept; inside ``extensions`` (free-form) integers up
+# to MAX_DIGITS digits are kept as they are.
+MAX_DIGITS = 4300  # Python's own limit for reading an integer from text
+
+_SOFT = "soft"  # a problem that does not apply inside ``extensions``
+_HARD = "hard"
+
+
 class _Flaw:
-    """Problems found below a node; each path is built leaf first and reversed at the end."""
+    """Problems found below a node (each path built leaf first, reversed at the end), and the
+    node's nesting height, so that problems that ``extensions`` forgives can be dropped."""
 
-    __slots__ = ("items",)
+    __slots__ = ("height", "items")
 
-    def __init__(self, items: list[tuple[list[str | int], str, str]]) -> None:
+    def __init__(self, items: list[tuple[list[str | int], str, str, str]], height: int = 0) -> None:
         self.items = items
+        self.height = height
 
     def under(self, step: str | int) -> _Flaw:
-        for path, _en, _zh in self.items:
+        for path, *_rest in self.items:
             path.append(step)
         return self
 
+    def forgiven(self) -> _Flaw | None:
+        """This flaw as found inside ``extensions``: None when nothing is left."""
+        kept = [item for item in self.items if item[3] != _SOFT]
+        if not kept:
+            return None
+        self.items = kept
+        return self
 
-def _huge_number(text: str) -> _Flaw:
+
+def _huge_number(text: str, severity: str) -> _Flaw:
     digits = text.lstrip("-")
+    largest = MAX_INTEGER if severity == _SOFT else f"{MAX_DIGITS} digits"
     return _Flaw(
         [
             (
                 [],
-                f"the number {digits[:12]}… ({len(digits)} digits) is too large; the largest accepted is {MAX_INTEGER}",
-                f"数字 {digits[:12]}…（{len(digits)} 位）过大；最大可接受 {MAX_INTEGER}",
+                f"the number {digits[:12]}… ({len(digits)} digits) is too large; the largest accepted is {largest}",
+                f"数字 {digits[:12]}…（{len(digits)} 位）过大；最大可接受 {largest}",
+                severity,
             )
         ]
     )
@@ -201,13 +221,15 @@ def _huge_number(text: str) -> _Flaw:
 
 def _parse_int(text: str) -> Any:
     # Length first: int() of a very long digit string is itself slow (and refused past 4,300 digits).
-    if len(text) > 20 or abs(int(text)) > MAX_INTEGER:
-        return _huge_number(text)
+    if len(text) > MAX_DIGITS:
+        return _huge_number(text, _HARD)
+    if len(text) > 18 and abs(int(text)) > MAX_INTEGER:
+        return _huge_number(text, _SOFT)
     return None
 
 
 def _parse_constant(text: str) -> _Flaw:
-    return _Flaw([([], f"{text} is not a JSON number", f"{text} 不是 JSON 允许的数值")])
+    return _Flaw([([], f"{text} is not a JSON number", f"{text} 不是 JSON 允许的数值", _HARD)])
 
 
 def _too_deep(limit: int) -> _Flaw:
@@ -217,14 +239,15 @@ def _too_deep(limit: int) -> _Flaw:
                 [],
                 f"nested deeper than {limit} levels of objects and arrays (the limit is YIYANG_MAX_DEPTH)",
                 f"对象和数组嵌套超过 {limit} 层（上限见 YIYANG_MAX_DEPTH）",
+                _HARD,
             )
         ]
     )
 
 
-def _merge(flaws: list[_Flaw]) -> _Flaw:
+def _merge(flaws: list[_Flaw], height: int) -> _Flaw:
     items = [item for flaw in flaws for item in flaw.items]
-    return _Flaw(items[:_MAX_REPORTED])
+    return _Flaw(items[:_MAX_REPORTED], height)
 
 
 def _list_height(values: list[Any], limit: int) -> int | _Flaw:
@@ -245,13 +268,14 @@ def _list_height(values: list[Any], limit: int) -> int | _Flaw:
             elif item.__class__ is list:
                 stack.append((item, (*where, index), height + 1))
             elif isinstance(item, _Flaw):
+                best = max(best, height + item.height)
                 for step in reversed((*where, index)):
                     item.under(step)
                 flaws.append(item)
+    if best > limit and not any(item[2].startswith("对象和数组嵌套") for f in flaws for item in f.items):
+        flaws.append(_too_deep(limit))
     if flaws:
-        return _merge(flaws)
-    if best > limit:
-        return _too_deep(limit)
+        return _merge(flaws, best)
     return best
 
 
@@ -262,7 +286,18 @@ def _object_hook(limit: int) -> Any:
         height = 1
         for key, value in pairs:
             if key in seen:
-                flaws.append(_Flaw([([key], "duplicate key: a JSON object may name a key only once", "键重复：同一个 JSON 对象中每个键只能出现一次")]))
+                flaws.append(
+                    _Flaw(
+                        [
+                            (
+                                [key],
+                                f"duplicate key {key!r}: a JSON object may name a key only once",
+                                f"键 {key!r} 重复：同一个 JSON 对象中每个键只能出现一次",
+                                _HARD,
+                            )
+                        ]
+                    )
+                )
                 continue
             seen.add(key)
             if value is None or value.__class__ in (str, bool, float):
@@ -276,11 +311,14 @@ def _object_hook(limit: int) -> Any:
                     height = max(height, value + 1)
                     continue
             if isinstance(value, _Flaw):
-                flaws.append(value.under(key))
+                height = max(height, value.height + 1)
+                kept = value.forgiven() if key == "extensions" else value
+                if kept is not None:
+                    flaws.append(kept.under(key))
+        if height > limit and not any(item[2].startswith("对象和数组嵌套") for f in flaws for item in f.items):
+            flaws.append(_too_deep(limit))
         if flaws:
-            return _merge(flaws)
-        if height > limit:
-            return _too_deep(limit)
+            return _merge(flaws, height)
         return height
 
     return hook
@@ -306,7 +344,7 @@ def _deepest_point(text: str, limit: int) -> tuple[int, int]:
 
 
 def _problems(flaw: _Flaw) -> list[InputProblem]:
-    return [InputProblem(format_loc(list(reversed(path))) or "(top level)", en, zh) for path, en, zh in flaw.items]
+    return [InputProblem(format_loc(list(reversed(path))) or "(top level)", en, zh) for path, en, zh, _ in flaw.items]
 
 
 def scan_json(text: str | bytes, source: str, limits: Limits) -> None:
@@ -328,7 +366,7 @@ def scan_json(text: str | bytes, source: str, limits: Limits) -> None:
             text = text.decode("utf-8")
         line, column = _deepest_point(text, limits.max_depth)
         flaw = _too_deep(limits.max_depth)
-        _path, en, zh = flaw.items[0]
+        _path, en, zh, _severity = flaw.items[0]
         raise InputError(
             source, [InputProblem(f"line {line} column {column}", en, zh.replace("对象", f"第 {line} 行第 {column} 列：对象", 1))]
         ) from None

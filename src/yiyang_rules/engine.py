@@ -246,7 +246,7 @@ class Engine:
         overrides the engine's for this call. Bad input of any kind is an :class:`InputError`."""
         label = source or (str(snapshot) if isinstance(snapshot, Path) else "<snapshot>")
         limits = limits or self.limits
-        model = to_snapshot(snapshot, label, limits)
+        model = to_snapshot(snapshot, source, limits)
         try:
             catalog = self.catalog_for(model)
         except JurisdictionError as exc:
