@@ -47,7 +47,8 @@ def make_minimal(target_bytes: int) -> bytes:
     """The worst ratio: the smallest records the contract allows (an activity is a kind and a date)."""
     start = date(2026, 1, 1)
     count = target_bytes // 45
-    activities = [{"kind": "fire_inspection", "date": (start + timedelta(days=i % 365)).isoformat()} for i in range(count)]
+    days = [(start + timedelta(days=i % 365)).isoformat() for i in range(count)]
+    activities = [{"kind": "fire_inspection", "date": day} for day in days]
     snapshot = {
         "schema_version": "1",
         "as_of": "2027-01-10",
@@ -68,7 +69,7 @@ def make_snapshot(target_bytes: int) -> bytes:
     while size < target_bytes:
         day = start + timedelta(days=index % 365)
         activities.append(
-            {"id": f"act-{index}", "kind": kinds[index % len(kinds)], "date": day.isoformat(), "topic": "消防安全检查记录"}
+            {"id": f"act-{index}", "kind": kinds[index % len(kinds)], "date": day.isoformat(), "topic": "消防检查"}
         )
         residents.append(
             {
@@ -92,9 +93,7 @@ def make_snapshot(target_bytes: int) -> bytes:
 
 
 def measure(path: Path, mode: str) -> int:
-    done = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(path), mode], capture_output=True, text=True, check=False
-    )
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(path), mode], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"the check failed:\n{done.stderr}")
     return int(done.stdout.strip().splitlines()[-1])
@@ -104,7 +103,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=float, default=20.0, help="snapshot size in MB (default 20)")
     parser.add_argument(
-        "--shape", choices=("records", "minimal"), default="records",
+        "--shape",
+        choices=("records", "minimal"),
+        default="records",
         help="records: activities and residents with every usual field; minimal: bare activities",
     )
     args = parser.parse_args()

@@ -9,8 +9,8 @@ check from the overlay's first in-force day on (earlier periods keep the nationa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import copy
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import timedelta
 from functools import cached_property
@@ -182,7 +182,9 @@ def load_rules(directory: Path | None = None) -> LoadedRules:
         return LoadedRules((), (Problem(str(root), None, "no such rules directory"),))
     for layer_dir in sorted(p for p in root.iterdir() if p.is_dir()):
         if not layer_dir.resolve().is_relative_to(root.resolve()):
-            problems.append(Problem(str(layer_dir), None, "a symbolic link that leads out of the rules directory; not read"))
+            problems.append(
+                Problem(str(layer_dir), None, "a symbolic link that leads out of the rules folder; not read")
+            )
             continue
         for path in sorted(layer_dir.iterdir()):
             if path.name.startswith(".") or path.suffix.lower() not in RULE_SUFFIXES:

@@ -25,7 +25,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, ClassVar
 
 from .errors import InputError, InputProblem, SettingsError, format_loc
 
@@ -52,7 +52,7 @@ class Limits:
     max_depth: int = 64
     max_window_years: int = 100
 
-    ENV = {
+    ENV: ClassVar[dict[str, str]] = {
         "max_snapshot_bytes": "YIYANG_MAX_SNAPSHOT_BYTES",
         "max_depth": "YIYANG_MAX_DEPTH",
         "max_window_years": "YIYANG_MAX_WINDOW_YEARS",
@@ -85,9 +85,12 @@ class Limits:
 # Decoding
 
 _CONVERT_EN = (
-    "save it as UTF-8 (WPS/Excel/Notepad: Save As, encoding UTF-8) or convert it: iconv -f {enc} -t UTF-8 {name} > out.json"
+    "save it as UTF-8 (WPS/Excel/Notepad: Save As, encoding UTF-8) "
+    "or convert it: iconv -f {enc} -t UTF-8 {name} > out.json"
 )
-_CONVERT_ZH = "请另存为 UTF-8 编码（WPS/Excel/记事本：另存为，编码选 UTF-8），或转换：iconv -f {enc} -t UTF-8 {name} > out.json"
+_CONVERT_ZH = (
+    "请另存为 UTF-8 编码（WPS/Excel/记事本：另存为，编码选 UTF-8），或转换：iconv -f {enc} -t UTF-8 {name} > out.json"
+)
 
 
 def _wrong_encoding(source: str, what_en: str, what_zh: str, iconv_name: str) -> InputError:
@@ -127,11 +130,11 @@ def check_encoding(data: bytes, source: str) -> bytes:
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         raise _wrong_encoding(source, "UTF-32 (with a byte-order mark)", "UTF-32（带 BOM）", "UTF-32")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        order = "LE" if data.startswith(codecs.BOM_UTF16_LE) else "BE"
+        marked = "LE" if data.startswith(codecs.BOM_UTF16_LE) else "BE"
         raise _wrong_encoding(
             source,
-            f"UTF-16 {order} (with a byte-order mark; what Notepad and Excel call 'Unicode')",
-            f"UTF-16 {order}（带 BOM，记事本和 Excel 所称的“Unicode”）",
+            f"UTF-16 {marked} (with a byte-order mark; what Notepad and Excel call 'Unicode')",
+            f"UTF-16 {marked}（带 BOM，记事本和 Excel 所称的“Unicode”）",
             "UTF-16",
         )
     if (order := _utf16_without_bom(data)) is not None:
@@ -156,7 +159,8 @@ def explain_undecodable(data: bytes, source: str, bad: int) -> InputError:
                     "",
                     f"not UTF-8 text: byte 0x{data[bad]:02x} at line {line} column {column} "
                     "cannot be read; save the file as UTF-8",
-                    f"不是 UTF-8 文本：第 {line} 行第 {column} 列的字节 0x{data[bad]:02x} 无法读取；请另存为 UTF-8 编码",
+                    f"不是 UTF-8 文本：第 {line} 行第 {column} 列的字节 0x{data[bad]:02x} 无法读取；"
+                    "请另存为 UTF-8 编码",
                 )
             ],
         )
@@ -305,14 +309,13 @@ def _object_hook(limit: int) -> Any:
             if value.__class__ is int:
                 height = max(height, value + 1)
                 continue
-            if value.__class__ is list:
-                value = _list_height(value, limit)
-                if value.__class__ is int:
-                    height = max(height, value + 1)
-                    continue
-            if isinstance(value, _Flaw):
-                height = max(height, value.height + 1)
-                kept = value.forgiven() if key == "extensions" else value
+            measured = _list_height(value, limit) if value.__class__ is list else value
+            if measured.__class__ is int:
+                height = max(height, measured + 1)
+                continue
+            if isinstance(measured, _Flaw):
+                height = max(height, measured.height + 1)
+                kept = measured.forgiven() if key == "extensions" else measured
                 if kept is not None:
                     flaws.append(kept.under(key))
         if height > limit and not any(item[2].startswith("对象和数组嵌套") for f in flaws for item in f.items):
@@ -367,9 +370,8 @@ def scan_json(text: str | bytes, source: str, limits: Limits) -> None:
         line, column = _deepest_point(text, limits.max_depth)
         flaw = _too_deep(limits.max_depth)
         _path, en, zh, _severity = flaw.items[0]
-        raise InputError(
-            source, [InputProblem(f"line {line} column {column}", en, zh.replace("对象", f"第 {line} 行第 {column} 列：对象", 1))]
-        ) from None
+        where = f"line {line} column {column}"
+        raise InputError(source, [InputProblem(where, en, f"第 {line} 行第 {column} 列：{zh}")]) from None
     except json.JSONDecodeError as exc:
         raise InputError(
             source,
@@ -449,7 +451,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "give institution.province or institution.region_code",
         "请填写 institution.province 或 institution.region_code",
     ),
-    "count_exceeds": ("{part} ({part_value}) exceeds {whole} ({whole_value})", "{part}（{part_value}）大于 {whole}（{whole_value}）"),
+    "count_exceeds": (
+        "{part} ({part_value}) exceeds {whole} ({whole_value})",
+        "{part}（{part_value}）大于 {whole}（{whole_value}）",
+    ),
     "duplicate_id": (
         "id '{id}' is already used by entry [{first}]: list each one once",
         "编号 '{id}' 与第 [{first}] 项重复：每项只能列出一次",

@@ -27,6 +27,10 @@ from .snapshot import Snapshot
 SnapshotInput = Snapshot | Mapping[str, Any] | str | bytes | Path
 
 
+_EMPTY = InputProblem("", "the input is empty: nothing to check", "输入为空：没有可检查的内容")
+_NO_FILE = InputProblem("", "no such file (or not a regular file)", "文件不存在（或不是普通文件）")
+
+
 def parse_snapshot(data: str | bytes, source: str = "<snapshot>", limits: Limits | None = None) -> Snapshot:
     """Validate JSON text strictly. Duplicate keys, unknown keys and unknown values are errors; so
     are other encodings than UTF-8 (a UTF-8 byte-order mark is fine), and inputs past ``limits``."""
@@ -35,7 +39,7 @@ def parse_snapshot(data: str | bytes, source: str = "<snapshot>", limits: Limits
         raise _too_large(source, len(data), limits)
     text = check_encoding(data, source) if isinstance(data, bytes) else data.removeprefix("\ufeff")
     if not text.strip():
-        raise InputError(source, [InputProblem("", "the input is empty: nothing to check", "输入为空：没有可检查的内容")])
+        raise InputError(source, [_EMPTY])
     # One pass that keeps nothing (duplicate keys, depth, huge numbers), then pydantic's own parser
     # builds the model: the document never exists as a tree of Python dicts.
     scan_json(text, source, limits)
@@ -77,7 +81,7 @@ def to_snapshot(value: SnapshotInput, source: str | None = None, limits: Limits 
         label = source or str(value)
         try:
             if not value.is_file():
-                raise InputError(label, [InputProblem("", "no such file (or not a regular file)", "文件不存在（或不是普通文件）")])
+                raise InputError(label, [_NO_FILE])
             size = value.stat().st_size
             if size > limits.max_snapshot_bytes:
                 raise _too_large(label, size, limits)
@@ -98,7 +102,8 @@ def to_snapshot(value: SnapshotInput, source: str | None = None, limits: Limits 
             [
                 InputProblem(
                     too_deep,
-                    f"nested deeper than {limits.max_depth} levels of objects and arrays (the limit is YIYANG_MAX_DEPTH)",
+                    f"nested deeper than {limits.max_depth} levels of objects and arrays "
+                    "(the limit is YIYANG_MAX_DEPTH)",
                     f"对象和数组嵌套超过 {limits.max_depth} 层（上限见 YIYANG_MAX_DEPTH）",
                 )
             ],

@@ -110,7 +110,12 @@ class PressureUlcers(_Strict):
             raise PydanticCustomError(
                 "count_exceeds",
                 "{part} ({part_value}) exceeds {whole} ({whole_value})",
-                {"part": "new_grade2_plus", "part_value": self.new_grade2_plus, "whole": "residents", "whole_value": self.residents},
+                {
+                    "part": "new_grade2_plus",
+                    "part_value": self.new_grade2_plus,
+                    "whole": "residents",
+                    "whole_value": self.residents,
+                },
             )
         return self
 

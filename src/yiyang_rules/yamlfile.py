@@ -56,9 +56,7 @@ MAX_INTEGER = 2**63 - 1
 
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
-_SCALAR_TAGS = frozenset(
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
-)
+_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp"))
 
 
 class _Budget:
@@ -73,9 +71,11 @@ def _line(node: yaml.Node) -> int:
 
 
 def _check_tag(node: yaml.Node) -> None:
-    allowed = (
-        {_MAP_TAG} if isinstance(node, yaml.MappingNode) else {_SEQ_TAG} if isinstance(node, yaml.SequenceNode) else _SCALAR_TAGS
-    )
+    allowed: frozenset[str] | set[str] = _SCALAR_TAGS
+    if isinstance(node, yaml.MappingNode):
+        allowed = {_MAP_TAG}
+    elif isinstance(node, yaml.SequenceNode):
+        allowed = {_SEQ_TAG}
     if node.tag not in allowed:
         raise YamlError(f"the tag {node.tag!r} is not allowed in a rule file; remove it", _line(node))
 
