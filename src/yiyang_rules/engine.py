@@ -131,6 +131,33 @@ def _window_problem(snapshot: Snapshot, limits: Limits) -> InputProblem | None:
     )
 
 
+# The rules count periods and deadlines forward from the window and the evaluation date (a year's
+# periods, a deadline months later): a window or an as_of this close to 9999-12-31 would run past
+# the last day a date can hold, so it is refused up front, whatever the rules (before, whether it
+# failed depended on the data).
+LAST_CHECKED_YEAR = 9899
+
+
+def _calendar_problems(snapshot: Snapshot, as_of: date, as_of_path: str) -> list[InputProblem]:
+    problems = []
+    for path, day in (
+        ("period.start", snapshot.period.start),
+        ("period.end", snapshot.period.end),
+        (as_of_path, as_of),
+    ):
+        if day.year > LAST_CHECKED_YEAR:
+            problems.append(
+                InputProblem(
+                    path,
+                    f"{day.isoformat()} is too late to check: dates after {LAST_CHECKED_YEAR}-12-31 are refused, "
+                    "because the rules' periods and deadlines would run past 9999-12-31",
+                    f"{day.isoformat()} 过晚，无法检查：不接受 {LAST_CHECKED_YEAR}-12-31 之后的日期"
+                    "（规则的期间和期限会超出 9999-12-31）",
+                )
+            )
+    return problems
+
+
 def _edge_dates(snapshot: Snapshot, as_of: date) -> list[str]:
     """The snapshot's dates within a century of the calendar's ends, where the rules' period and
     deadline arithmetic leaves the years 1 to 9999."""
@@ -260,6 +287,9 @@ class Engine:
         if window is not None:
             raise InputError(label, [window])
         day = as_of or model.as_of or today_in_shanghai()
+        late = _calendar_problems(model, day, "as_of" if as_of is None and model.as_of is not None else "--as-of")
+        if late:
+            raise InputError(label, late)
         try:
             return evaluate(catalog, model, day)
         except OverflowError:
