@@ -182,9 +182,7 @@ def load_rules(directory: Path | None = None) -> LoadedRules:
         return LoadedRules((), (Problem(str(root), None, "no such rules directory"),))
     for layer_dir in sorted(p for p in root.iterdir() if p.is_dir()):
         if not layer_dir.resolve().is_relative_to(root.resolve()):
-            problems.append(
-                Problem(str(layer_dir), None, "a symbolic link that leads out of the rules folder; not read")
-            )
+            problems.append(Problem(str(layer_dir), None, "a symbolic link that leads out of the pack; not read"))
             continue
         for path in sorted(layer_dir.iterdir()):
             if path.name.startswith(".") or path.suffix.lower() not in RULE_SUFFIXES:

@@ -137,23 +137,37 @@ def _build(
     return _scalar(loader, node)
 
 
-def _nesting_line(text: str) -> int | None:
-    """The line where flow nesting passes the limit (the parser's own stack gave out first)."""
-    depth = 0
-    for line_number, line in enumerate(text.splitlines(), start=1):
-        for char in line:
-            if char in "[{":
+_OPENERS = (
+    yaml.BlockMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.FlowSequenceStartToken,
+)
+_CLOSERS = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse nesting past MAX_DEPTH before the parser builds nodes: libyaml's composer recurses in
+    C, and tens of thousands of ``[`` overflow the C stack (a crash, not an exception). The scanner
+    that counts here is a loop."""
+    scanner = _Builder(text)
+    try:
+        depth = 0
+        while (token := scanner.get_token()) is not None:
+            if isinstance(token, _OPENERS):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return line_number
-            elif char in "]}":
+                    raise YamlError(f"nested deeper than {MAX_DEPTH} levels", int(token.start_mark.line) + 1)
+            elif isinstance(token, _CLOSERS):
                 depth -= 1
-    return None
+    finally:
+        scanner.dispose()
 
 
 def load_yaml_text(text: str) -> LoadedYaml:
     loader = _Builder(text)
     try:
+        _check_nesting(text)
         node = loader.get_single_node()
         lines: dict[Path_, int] = {}
         data = None if node is None else _build(loader, node, (), lines, _Budget(), set())
@@ -165,7 +179,7 @@ def load_yaml_text(text: str) -> LoadedYaml:
     except yaml.YAMLError as exc:
         raise YamlError(f"not valid YAML: {exc}", None) from None
     except RecursionError:
-        raise YamlError(f"nested deeper than {MAX_DEPTH} levels", _nesting_line(text)) from None
+        raise YamlError(f"nested deeper than {MAX_DEPTH} levels", None) from None
     finally:
         loader.dispose()
 
@@ -196,7 +210,7 @@ def read_regular_file(path: Path, root: Path | None = None, limit: int = MAX_FIL
     if root is not None:
         resolved = path.resolve()
         if not resolved.is_relative_to(root.resolve()):
-            raise OSError(errno.EPERM, "a symbolic link that leads out of the rules directory; not read")
+            raise OSError(errno.EPERM, "a symbolic link that leads out of the pack; not read")
     info = path.stat()
     if not stat.S_ISREG(info.st_mode):
         raise OSError(errno.EPERM, "not a regular file (a FIFO, device or socket); not read")
