@@ -180,11 +180,20 @@ def load_rules(directory: Path | None = None) -> LoadedRules:
     problems: list[Problem] = []
     if not root.is_dir():
         return LoadedRules((), (Problem(str(root), None, "no such rules directory"),))
-    for layer_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+    try:
+        layer_dirs = sorted(p for p in root.iterdir() if p.is_dir())
+    except OSError as exc:
+        return LoadedRules((), (Problem(str(root), None, f"cannot list the folder: {exc.strerror}"),))
+    for layer_dir in layer_dirs:
         if not layer_dir.resolve().is_relative_to(root.resolve()):
             problems.append(Problem(str(layer_dir), None, "a symbolic link that leads out of the pack; not read"))
             continue
-        for path in sorted(layer_dir.iterdir()):
+        try:
+            entries = sorted(layer_dir.iterdir())
+        except OSError as exc:
+            problems.append(Problem(str(layer_dir), None, f"cannot list the folder: {exc.strerror}"))
+            continue
+        for path in entries:
             if path.name.startswith(".") or path.suffix.lower() not in RULE_SUFFIXES:
                 continue  # README.md, .DS_Store and the like are not rules
             source, found = read_rule_file(path, layer_dir.name, root)

@@ -182,6 +182,7 @@ MAX_DIGITS = 4300  # Python's own limit for reading an integer from text
 
 _SOFT = "soft"  # a problem that does not apply inside ``extensions``
 _HARD = "hard"
+_DEPTH = "depth"  # hard, and reported once: at the node where nesting first passes the limit
 
 
 class _Flaw:
@@ -243,10 +244,14 @@ def _too_deep(limit: int) -> _Flaw:
                 [],
                 f"nested deeper than {limit} levels of objects and arrays (the limit is YIYANG_MAX_DEPTH)",
                 f"对象和数组嵌套超过 {limit} 层（上限见 YIYANG_MAX_DEPTH）",
-                _HARD,
+                _DEPTH,
             )
         ]
     )
+
+
+def _reports_depth(flaws: list[_Flaw]) -> bool:
+    return any(item[3] == _DEPTH for flaw in flaws for item in flaw.items)
 
 
 def _merge(flaws: list[_Flaw], height: int) -> _Flaw:
@@ -276,7 +281,7 @@ def _list_height(values: list[Any], limit: int) -> int | _Flaw:
                 for step in reversed((*where, index)):
                     item.under(step)
                 flaws.append(item)
-    if best > limit and not any(item[2].startswith("对象和数组嵌套") for f in flaws for item in f.items):
+    if best > limit and not _reports_depth(flaws):
         flaws.append(_too_deep(limit))
     if flaws:
         return _merge(flaws, best)
@@ -318,7 +323,7 @@ def _object_hook(limit: int) -> Any:
                 kept = measured.forgiven() if key == "extensions" else measured
                 if kept is not None:
                     flaws.append(kept.under(key))
-        if height > limit and not any(item[2].startswith("对象和数组嵌套") for f in flaws for item in f.items):
+        if height > limit and not _reports_depth(flaws):
             flaws.append(_too_deep(limit))
         if flaws:
             return _merge(flaws, height)
