@@ -25,9 +25,13 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
+from datetime import date
 from typing import Any, ClassVar
 
+from pydantic import BaseModel
+
 from .errors import InputError, InputProblem, SettingsError, format_loc
+from .snapshot import Snapshot
 
 # ---------------------------------------------------------------------------------------------
 # Limits
@@ -411,6 +415,72 @@ def deep_python_path(value: Any, limit: int) -> str | None:
             return format_loc(path) or "(top level)"
         stack.extend((child, (*path, key if isinstance(key, int) else str(key))) for key, child in items)
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Limits on a validated snapshot: its window and its dates
+
+
+def window_problem(snapshot: Snapshot, limits: Limits) -> InputProblem | None:
+    start, end = snapshot.period.start, snapshot.period.end
+    years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+    if years < limits.max_window_years:
+        return None
+    most = limits.max_window_years
+    return InputProblem(
+        "period",
+        f"the window {start} to {end} is {years} years long; the limit is under {most} years "
+        "(YIYANG_MAX_WINDOW_YEARS): the report lists every period of the window",
+        f"检查期间 {start} 至 {end} 长达 {years} 年，上限为不足 {most} 年（YIYANG_MAX_WINDOW_YEARS）：报告会逐期列出",
+    )
+
+
+# The rules count periods and deadlines forward from the window and the evaluation date (a year's
+# periods, a deadline months later): a window or an as_of this close to 9999-12-31 would run past
+# the last day a date can hold, so it is refused up front, whatever the rules (before, whether it
+# failed depended on the data).
+LAST_CHECKED_YEAR = 9899
+
+
+def calendar_problems(snapshot: Snapshot, as_of: date, as_of_path: str) -> list[InputProblem]:
+    problems = []
+    for path, day in (
+        ("period.start", snapshot.period.start),
+        ("period.end", snapshot.period.end),
+        (as_of_path, as_of),
+    ):
+        if day.year > LAST_CHECKED_YEAR:
+            problems.append(
+                InputProblem(
+                    path,
+                    f"{day.isoformat()} is too late to check: dates after {LAST_CHECKED_YEAR}-12-31 are refused, "
+                    "because the rules' periods and deadlines would run past 9999-12-31",
+                    f"{day.isoformat()} 过晚，无法检查：不接受 {LAST_CHECKED_YEAR}-12-31 之后的日期"
+                    "（规则的期间和期限会超出 9999-12-31）",
+                )
+            )
+    return problems
+
+
+def edge_dates(snapshot: Snapshot, as_of: date) -> list[str]:
+    """The snapshot's dates within a century of the calendar's ends, where the rules' period and
+    deadline arithmetic leaves the years 1 to 9999."""
+    found: list[str] = []
+
+    def visit(node: Any, path: str) -> None:
+        if isinstance(node, date):
+            if node.year <= 100 or node.year >= 9900:
+                found.append(f"{path or 'as_of'} = {node.isoformat()}")
+        elif isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                visit(getattr(node, name), f"{path}.{name}" if path else name)
+        elif isinstance(node, (list, tuple)):
+            for index, item in enumerate(node):
+                visit(item, f"{path}[{index}]")
+
+    visit(as_of, "as_of")
+    visit(snapshot, "")
+    return sorted(set(found))
 
 
 # ---------------------------------------------------------------------------------------------

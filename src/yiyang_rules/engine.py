@@ -11,13 +11,22 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from ._version import __version__
 from .catalog import NATIONAL, Catalog, CompiledRule, LoadedRules, compile_catalog, load_rules
 from .checks.base import Outcome, SnapshotView, Status, not_in_force, outcome
 from .conditions import holds
-from .decoding import Limits, check_encoding, deep_python_path, describe_validation_error, scan_json
+from .decoding import (
+    Limits,
+    calendar_problems,
+    check_encoding,
+    deep_python_path,
+    describe_validation_error,
+    edge_dates,
+    scan_json,
+    window_problem,
+)
 from .errors import InputError, InputProblem, JurisdictionError, RuleCatalogError
 from .jurisdiction import province_of, resolve_province
 from .localtime import today_in_shanghai
@@ -115,68 +124,6 @@ def to_snapshot(value: SnapshotInput, source: str | None = None, limits: Limits 
             label, [InputProblem("", f"not representable as JSON: {exc}", f"无法表示为 JSON：{exc}")]
         ) from None
     return parse_snapshot(encoded, label, limits)
-
-
-def _window_problem(snapshot: Snapshot, limits: Limits) -> InputProblem | None:
-    start, end = snapshot.period.start, snapshot.period.end
-    years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
-    if years < limits.max_window_years:
-        return None
-    most = limits.max_window_years
-    return InputProblem(
-        "period",
-        f"the window {start} to {end} is {years} years long; the limit is under {most} years "
-        "(YIYANG_MAX_WINDOW_YEARS): the report lists every period of the window",
-        f"检查期间 {start} 至 {end} 长达 {years} 年，上限为不足 {most} 年（YIYANG_MAX_WINDOW_YEARS）：报告会逐期列出",
-    )
-
-
-# The rules count periods and deadlines forward from the window and the evaluation date (a year's
-# periods, a deadline months later): a window or an as_of this close to 9999-12-31 would run past
-# the last day a date can hold, so it is refused up front, whatever the rules (before, whether it
-# failed depended on the data).
-LAST_CHECKED_YEAR = 9899
-
-
-def _calendar_problems(snapshot: Snapshot, as_of: date, as_of_path: str) -> list[InputProblem]:
-    problems = []
-    for path, day in (
-        ("period.start", snapshot.period.start),
-        ("period.end", snapshot.period.end),
-        (as_of_path, as_of),
-    ):
-        if day.year > LAST_CHECKED_YEAR:
-            problems.append(
-                InputProblem(
-                    path,
-                    f"{day.isoformat()} is too late to check: dates after {LAST_CHECKED_YEAR}-12-31 are refused, "
-                    "because the rules' periods and deadlines would run past 9999-12-31",
-                    f"{day.isoformat()} 过晚，无法检查：不接受 {LAST_CHECKED_YEAR}-12-31 之后的日期"
-                    "（规则的期间和期限会超出 9999-12-31）",
-                )
-            )
-    return problems
-
-
-def _edge_dates(snapshot: Snapshot, as_of: date) -> list[str]:
-    """The snapshot's dates within a century of the calendar's ends, where the rules' period and
-    deadline arithmetic leaves the years 1 to 9999."""
-    found: list[str] = []
-
-    def visit(node: Any, path: str) -> None:
-        if isinstance(node, date):
-            if node.year <= 100 or node.year >= 9900:
-                found.append(f"{path or 'as_of'} = {node.isoformat()}")
-        elif isinstance(node, BaseModel):
-            for name in type(node).model_fields:
-                visit(getattr(node, name), f"{path}.{name}" if path else name)
-        elif isinstance(node, (list, tuple)):
-            for index, item in enumerate(node):
-                visit(item, f"{path}[{index}]")
-
-    visit(as_of, "as_of")
-    visit(snapshot, "")
-    return sorted(set(found))
 
 
 def _finding(rule: CompiledRule, result: Outcome, view: SnapshotView) -> Finding:
@@ -283,18 +230,18 @@ class Engine:
             catalog = self.catalog_for(model)
         except JurisdictionError as exc:
             raise InputError(label, [InputProblem("institution", str(exc), f"无法确定所在省份：{exc}")]) from None
-        window = _window_problem(model, limits)
+        window = window_problem(model, limits)
         if window is not None:
             raise InputError(label, [window])
         day = as_of or model.as_of or today_in_shanghai()
-        late = _calendar_problems(model, day, "as_of" if as_of is None and model.as_of is not None else "--as-of")
+        late = calendar_problems(model, day, "as_of" if as_of is None and model.as_of is not None else "--as-of")
         if late:
             raise InputError(label, late)
         try:
             return evaluate(catalog, model, day)
         except OverflowError:
             # Period and deadline arithmetic near 0001-01-01 or 9999-12-31 leaves the calendar.
-            edges = "; ".join(_edge_dates(model, day)) or "a date near 0001-01-01 or 9999-12-31"
+            edges = "; ".join(edge_dates(model, day)) or "a date near 0001-01-01 or 9999-12-31"
             raise InputError(
                 label,
                 [
