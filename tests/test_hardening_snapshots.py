@@ -245,3 +245,17 @@ def test_problems_carry_path_english_and_chinese_for_json_error_records() -> Non
     problem = record["problems"][0]  # type: ignore[index]
     assert problem["path"] == "activities[0].kind"
     assert "unknown value" in problem["message"]["en"] and "未知取值" in problem["message"]["zh"]
+
+
+def test_thousands_of_faults_list_the_first_hundred_and_count_the_rest() -> None:
+    data = copy.deepcopy(VALID)
+    data["activities"] = [{"kind": "fire_inspetion", "date": "2026-01-01"}] * 5000
+    with pytest.raises(InputError) as caught:
+        ENGINE.check(data)
+    problems = caught.value.problems
+    assert len(problems) == 101 and problems[0].path == "activities[0].kind"
+    assert "4,900 more problems" in problems[-1].en and "4,900" in problems[-1].zh
+    text = json.dumps(VALID)[:-1] + "".join(f',"e{i}": 1, "e{i}": 2' for i in range(300)) + "}"
+    with pytest.raises(InputError) as caught:
+        ENGINE.check(text)
+    assert len(caught.value.problems) == 101 and "200 more problems" in caught.value.problems[-1].en

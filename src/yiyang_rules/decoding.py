@@ -177,7 +177,9 @@ def explain_undecodable(data: bytes, source: str, bad: int) -> InputError:
 # Scanning
 
 MAX_INTEGER = 2**63 - 1  # what a Java long, a database BIGINT and most JSON readers hold
-_MAX_REPORTED = 20
+# One input with thousands of faults gets the first hundred and a count of the rest: the list
+# stays readable, and nothing is dropped without saying so.
+MAX_PROBLEMS = 100
 
 
 # The largest integer a snapshot's own fields accept; inside ``extensions`` (free-form) integers up
@@ -193,11 +195,12 @@ class _Flaw:
     """Problems found below a node (each path built leaf first, reversed at the end), and the
     node's nesting height, so that problems that ``extensions`` forgives can be dropped."""
 
-    __slots__ = ("height", "items")
+    __slots__ = ("height", "items", "more")
 
     def __init__(self, items: list[tuple[list[str | int], str, str, str]], height: int = 0) -> None:
         self.items = items
         self.height = height
+        self.more = 0  # problems found but not kept (past MAX_PROBLEMS)
 
     def under(self, step: str | int) -> _Flaw:
         for path, *_rest in self.items:
@@ -260,7 +263,9 @@ def _reports_depth(flaws: list[_Flaw]) -> bool:
 
 def _merge(flaws: list[_Flaw], height: int) -> _Flaw:
     items = [item for flaw in flaws for item in flaw.items]
-    return _Flaw(items[:_MAX_REPORTED], height)
+    merged = _Flaw(items[:MAX_PROBLEMS], height)
+    merged.more = sum(flaw.more for flaw in flaws) + max(0, len(items) - MAX_PROBLEMS)
+    return merged
 
 
 def _list_height(values: list[Any], limit: int) -> int | _Flaw:
@@ -355,8 +360,25 @@ def _deepest_point(text: str, limit: int) -> tuple[int, int]:
     return 1, 1
 
 
+def more_problems(count: int) -> InputProblem:
+    """The line that stands for problems past the first MAX_PROBLEMS."""
+    return InputProblem(
+        "",
+        f"… and {count:,} more problems; the first {MAX_PROBLEMS} are listed",
+        f"……另有 {count:,} 处问题；以上仅列出前 {MAX_PROBLEMS} 处",
+    )
+
+
+def capped(problems: list[InputProblem], more: int = 0) -> list[InputProblem]:
+    """At most MAX_PROBLEMS problems, then one line counting the rest."""
+    extra = more + max(0, len(problems) - MAX_PROBLEMS)
+    kept = problems[:MAX_PROBLEMS]
+    return [*kept, more_problems(extra)] if extra else kept
+
+
 def _problems(flaw: _Flaw) -> list[InputProblem]:
-    return [InputProblem(format_loc(list(reversed(path))) or "(top level)", en, zh) for path, en, zh, _ in flaw.items]
+    listed = [InputProblem(format_loc(list(reversed(path))) or "(top level)", en, zh) for path, en, zh, _ in flaw.items]
+    return capped(listed, flaw.more)
 
 
 def scan_json(text: str | bytes, source: str, limits: Limits) -> None:

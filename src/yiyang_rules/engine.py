@@ -18,8 +18,10 @@ from .catalog import NATIONAL, Catalog, CompiledRule, LoadedRules, compile_catal
 from .checks.base import Outcome, SnapshotView, Status, not_in_force, outcome
 from .conditions import holds
 from .decoding import (
+    MAX_PROBLEMS,
     Limits,
     calendar_problems,
+    capped,
     check_encoding,
     deep_python_path,
     describe_validation_error,
@@ -55,7 +57,14 @@ def parse_snapshot(data: str | bytes, source: str = "<snapshot>", limits: Limits
     try:
         return Snapshot.model_validate_json(text)
     except ValidationError as exc:
-        raise InputError(source, [describe_validation_error(e) for e in exc.errors()]) from None
+        errors = exc.errors(include_url=False, include_input=False)
+        raise InputError(
+            source,
+            capped(
+                [describe_validation_error(e) for e in errors[:MAX_PROBLEMS]],
+                len(errors) - min(len(errors), MAX_PROBLEMS),
+            ),
+        ) from None
 
 
 def _too_large(source: str, size: int, limits: Limits) -> InputError:
