@@ -259,3 +259,24 @@ def test_thousands_of_faults_list_the_first_hundred_and_count_the_rest() -> None
     with pytest.raises(InputError) as caught:
         ENGINE.check(text)
     assert len(caught.value.problems) == 101 and "200 more problems" in caught.value.problems[-1].en
+
+
+def test_calendar_overflow_inside_the_evaluation_becomes_an_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard behind the up-front limits: arithmetic that still leaves years 1..9999 (a rule's
+    deadline computed from a date near the ends) is bad input naming the dates, not a crash."""
+    import yiyang_rules.engine as engine_module  # noqa: PLC0415
+
+    def overflowing(*_args: Any) -> Report:
+        from datetime import date, timedelta  # noqa: PLC0415
+
+        return date(9999, 12, 31) + timedelta(days=1)  # type: ignore[return-value]
+
+    monkeypatch.setattr(engine_module, "evaluate", overflowing)
+    data = copy.deepcopy(VALID)
+    data["hazards"] = [{"id": "H9", "found": "9999-12-30"}]
+    with pytest.raises(InputError) as caught:
+        ENGINE.check(data)
+    assert "hazards[0].found = 9999-12-30" in caught.value.problems[0].en
+    monkeypatch.setattr(engine_module, "evaluate", lambda *_a: int("not a number"))
+    with pytest.raises(ValueError, match="invalid literal"):  # a bug stays a bug
+        ENGINE.check(VALID)

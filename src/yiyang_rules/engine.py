@@ -248,8 +248,12 @@ class Engine:
             raise InputError(label, late)
         try:
             return evaluate(catalog, model, day)
-        except OverflowError:
-            # Period and deadline arithmetic near 0001-01-01 or 9999-12-31 leaves the calendar.
+        except (OverflowError, ValueError) as exc:
+            # Period and deadline arithmetic near 0001-01-01 or 9999-12-31 leaves the calendar
+            # (OverflowError from timedelta, ValueError "year 0 is out of range" from date()).
+            # Any other ValueError is a bug of ours and must not pass for bad input.
+            if isinstance(exc, ValueError) and "out of range" not in str(exc):
+                raise
             edges = "; ".join(edge_dates(model, day)) or "a date near 0001-01-01 or 9999-12-31"
             raise InputError(
                 label,
