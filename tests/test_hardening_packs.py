@@ -18,11 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from yiyang_rules import Engine, RuleCatalogError
 from yiyang_rules.catalog import load_rules
 from yiyang_rules.validation import validate_pack
+from yiyang_rules.yamlfile import YamlError, decode_yaml_bytes, load_yaml_text
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus" / "packs"
@@ -185,3 +188,52 @@ def test_frozen_parameters_still_read_serialise_and_copy_as_plain_values() -> No
     mutable.append("measures")
     assert type(mutable) is list and params.plan_fields == ["responsible", "deadline"]
     assert pickle.loads(pickle.dumps(params.plan_fields)) == ["responsible", "deadline"]
+
+
+# --- fuzz: whatever a rule file holds, a loaded document or a YamlError with a line -------------
+
+
+SCALE = max(1, int(os.environ.get("YIYANG_FUZZ_EXAMPLES", "1") or "1"))
+YAML_PIECES = st.sampled_from(
+    [
+        "a: ",
+        "- ",
+        "&x ",
+        "*x ",
+        "<<: *x\n",
+        "!!set ",
+        "!foo ",
+        "? ",
+        "[",
+        "]",
+        "{",
+        "}",
+        ", ",
+        "\n",
+        "  ",
+        "\t",
+        "2026-02-30",
+        "99999999999999999999999",
+        "'",
+        '"',
+        "|\n",
+        "#",
+        "---\n",
+        "...\n",
+        "%YAML 1.1\n",
+        ": ",
+        "é",
+        "\x00",
+    ]
+)
+
+
+@settings(max_examples=200 * SCALE, deadline=None)
+@given(pieces=st.lists(YAML_PIECES, max_size=40), raw=st.binary(max_size=60))
+def test_any_rule_file_text_loads_or_is_a_yaml_error(pieces: list[str], raw: bytes) -> None:
+    for attempt in ("".join(pieces), raw):
+        try:
+            text = decode_yaml_bytes(attempt.encode("utf-8") if isinstance(attempt, str) else attempt)
+            load_yaml_text(text)
+        except YamlError as error:
+            assert error.message
