@@ -194,7 +194,7 @@ def test_bad_input_exits_2_naming_file_and_field(tmp_path: Path, label: str, dat
         if data.get("institution", {}).get("region_code", "") is None:
             del data["institution"]["region_code"]
     path = write(tmp_path, data)
-    result = run("check", path)
+    result = run("check", path, "--lang", "en")
     assert result.exit_code == 2, result.stdout
     assert str(path) in result.stderr and expected in result.stderr, result.stderr
     assert "Traceback" not in result.stderr + result.stdout

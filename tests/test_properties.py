@@ -167,6 +167,7 @@ def snapshots(draw: st.DrawFn) -> dict[str, Any]:
                 },
             ),
             max_size=4,
+            unique_by=lambda resident: resident["id"],  # one entry per resident (a repeated id is an input error)
         ),
     )
     if draw(st.booleans()):
@@ -195,6 +196,7 @@ def snapshots(draw: st.DrawFn) -> dict[str, Any]:
                 },
             ),
             max_size=3,
+            unique_by=lambda hazard: hazard["id"],
         ),
     )
     maybe(
@@ -219,6 +221,7 @@ def snapshots(draw: st.DrawFn) -> dict[str, Any]:
                 },
             ),
             max_size=3,
+            unique_by=lambda agreement: agreement["id"],
         ),
     )
     maybe("extensions", st.dictionaries(st.text(max_size=5), st.integers() | st.text(max_size=5), max_size=3))

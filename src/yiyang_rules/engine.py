@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import ValidationError
@@ -28,7 +29,19 @@ from .checks.base import (
     outcome,
 )
 from .conditions import holds
-from .errors import InputError, JurisdictionError, RuleCatalogError, format_loc
+from .decoding import (
+    MAX_PROBLEMS,
+    Limits,
+    calendar_problems,
+    capped,
+    check_encoding,
+    deep_python_path,
+    describe_validation_error,
+    edge_dates,
+    scan_json,
+    window_problem,
+)
+from .errors import InputError, InputProblem, JurisdictionError, RuleCatalogError
 from .jurisdiction import province_of, resolve_province
 from .localtime import today_in_shanghai
 from .report import EngineInfo, Finding, InstitutionRef, Report, Summary, Text
@@ -38,48 +51,47 @@ from .vocabulary import where_to_fill_all
 SnapshotInput = Snapshot | Mapping[str, Any] | str | bytes | Path
 
 
-def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = value
-    return result
+_EMPTY = InputProblem("", "the input is empty: nothing to check", "输入为空：没有可检查的内容")
+_NO_FILE = InputProblem("", "no such file (or not a regular file)", "文件不存在（或不是普通文件）")
 
 
-class _DuplicateKey(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _describe_error(item: Mapping[str, Any]) -> str:
-    loc = [part for part in item["loc"] if part != "[key]"]
-    where = format_loc(loc) or "(top level)"
-    kind = item["type"]
-    if kind == "extra_forbidden":
-        return f"{where}: unknown field; check the spelling (custom data goes under an 'extensions' object)"
-    if kind == "missing":
-        return f"{where}: required field is missing"
-    if kind == "json_invalid":
-        return f"not valid JSON: {item['msg'].removeprefix('Invalid JSON: ')}"
-    if kind == "enum" and "[key]" in item["loc"]:
-        return f"{where}: unknown key; {item['msg'].replace('Input should be', 'use one of')}"
-    return f"{where}: {item['msg']}"
-
-
-def parse_snapshot(data: str | bytes, source: str = "<snapshot>") -> Snapshot:
-    """Validate JSON text strictly. Duplicate keys, unknown keys and unknown values are errors."""
+def parse_snapshot(data: str | bytes, source: str = "<snapshot>", limits: Limits | None = None) -> Snapshot:
+    """Validate JSON text strictly. Duplicate keys, unknown keys and unknown values are errors; so
+    are other encodings than UTF-8 (a UTF-8 byte-order mark is fine), and inputs past ``limits``."""
+    limits = limits or Limits.from_env()
+    if len(data) > limits.max_snapshot_bytes:
+        raise _too_large(source, len(data), limits)
+    text = check_encoding(data, source) if isinstance(data, bytes) else data.removeprefix("\ufeff")
+    if not text.strip():
+        raise InputError(source, [_EMPTY])
+    # One pass that keeps nothing (duplicate keys, depth, huge numbers), then pydantic's own parser
+    # builds the model: the document never exists as a tree of Python dicts.
+    scan_json(text, source, limits)
     try:
-        json.loads(data, object_pairs_hook=_reject_duplicate_keys)
-    except _DuplicateKey as exc:
-        raise InputError(source, [f"duplicate key {exc.key!r}: a JSON object may name a key only once"]) from None
-    except ValueError as exc:
-        raise InputError(source, [f"not valid JSON: {exc}"]) from None
-    try:
-        return Snapshot.model_validate_json(data)
+        return Snapshot.model_validate_json(text)
     except ValidationError as exc:
-        raise InputError(source, [_describe_error(e) for e in exc.errors()]) from None
+        errors = exc.errors(include_url=False, include_input=False)
+        raise InputError(
+            source,
+            capped(
+                [describe_validation_error(e) for e in errors[:MAX_PROBLEMS]],
+                len(errors) - min(len(errors), MAX_PROBLEMS),
+            ),
+        ) from None
+
+
+def _too_large(source: str, size: int, limits: Limits) -> InputError:
+    most = limits.max_snapshot_bytes
+    return InputError(
+        source,
+        [
+            InputProblem(
+                "",
+                f"the snapshot is {size:,} bytes, more than the limit of {most:,} (YIYANG_MAX_SNAPSHOT_BYTES)",
+                f"快照大小 {size:,} 字节，超过上限 {most:,} 字节（YIYANG_MAX_SNAPSHOT_BYTES）",
+            )
+        ],
+    )
 
 
 def _json_default(value: Any) -> Any:
@@ -88,27 +100,52 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot put {type(value).__name__} in a snapshot")
 
 
-def to_snapshot(value: SnapshotInput, source: str | None = None) -> Snapshot:
+def to_snapshot(value: SnapshotInput, source: str | None = None, limits: Limits | None = None) -> Snapshot:
     """A Snapshot from a model, a mapping, JSON text or bytes, or a file path (a ``Path``, or a
     string that is not JSON text: a snapshot's JSON always starts with ``{``)."""
     if isinstance(value, Snapshot):
         return value
-    if isinstance(value, str) and not value.lstrip().startswith("{"):
+    limits = limits or Limits.from_env()
+    if isinstance(value, str) and not value.lstrip().lstrip("\ufeff").startswith("{") and value.strip():
         value = Path(value)
     if isinstance(value, Path):
+        label = source or str(value)
         try:
+            if not value.is_file():
+                raise InputError(label, [_NO_FILE])
+            size = value.stat().st_size
+            if size > limits.max_snapshot_bytes:
+                raise _too_large(label, size, limits)
             text = value.read_bytes()
         except OSError as exc:
-            raise InputError(str(value), [f"cannot read the file: {exc.strerror}"]) from None
-        return parse_snapshot(text, source or str(value))
+            raise InputError(
+                label, [InputProblem("", f"cannot read the file: {exc.strerror}", f"无法读取文件：{exc.strerror}")]
+            ) from None
+        return parse_snapshot(text, label, limits)
     if isinstance(value, (str, bytes)):
-        return parse_snapshot(value, source or "<snapshot>")
+        return parse_snapshot(value, source or "<snapshot>", limits)
     # A mapping (from a vendor's code or a YAML example): through JSON, so the same strict rules apply.
+    label = source or "<snapshot>"
+    too_deep = deep_python_path(value, limits.max_depth)
+    if too_deep is not None:
+        raise InputError(
+            label,
+            [
+                InputProblem(
+                    too_deep,
+                    f"nested deeper than {limits.max_depth} levels of objects and arrays "
+                    "(the limit is YIYANG_MAX_DEPTH)",
+                    f"对象和数组嵌套超过 {limits.max_depth} 层（上限见 YIYANG_MAX_DEPTH）",
+                )
+            ],
+        )
     try:
-        encoded = json.dumps(value, default=_json_default, ensure_ascii=False)
-    except (TypeError, ValueError) as exc:
-        raise InputError(source or "<snapshot>", [f"not representable as JSON: {exc}"]) from None
-    return parse_snapshot(encoded, source or "<snapshot>")
+        encoded = json.dumps(value, default=_json_default, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise InputError(
+            label, [InputProblem("", f"not representable as JSON: {exc}", f"无法表示为 JSON：{exc}")]
+        ) from None
+    return parse_snapshot(encoded, label, limits)
 
 
 def _finding(rule: CompiledRule, result: Outcome, view: SnapshotView) -> Finding:
@@ -279,33 +316,69 @@ class Engine:
 
     catalogs: Mapping[str, Catalog]
     forced: str | None = None
+    limits: Limits = field(default_factory=Limits.from_env)
 
     @classmethod
-    def load(cls, jurisdiction: str | None = None, rules_dir: Path | None = None) -> Engine:
+    def load(
+        cls, jurisdiction: str | None = None, rules_dir: Path | None = None, limits: Limits | None = None
+    ) -> Engine:
         """Load and compile the rules. ``jurisdiction`` forces one (``national``, ``beijing``, …);
-        without it each snapshot's own province decides."""
+        without it each snapshot's own province decides. ``limits`` caps one snapshot's size, depth
+        and window (default: :class:`Limits` with the ``YIYANG_MAX_*`` environment variables)."""
         loaded = load_rules(rules_dir)
         if loaded.problems:
             raise RuleCatalogError(loaded.problems)
         forced = None
         if jurisdiction is not None:
             forced = NATIONAL if jurisdiction.strip().lower() == NATIONAL else resolve_province(jurisdiction).slug
-        return cls(_compile_all(loaded), forced)
+        return cls(MappingProxyType(_compile_all(loaded)), forced, limits or Limits.from_env())
 
     def catalog_for(self, snapshot: Snapshot) -> Catalog:
         key = self.forced or province_of(snapshot.institution).slug
         return self.catalogs.get(key, self.catalogs[NATIONAL])
 
-    def check(self, snapshot: SnapshotInput, as_of: date | None = None, source: str | None = None) -> Report:
-        """``as_of`` overrides the snapshot's own; the default is today in Asia/Shanghai."""
+    def check(
+        self,
+        snapshot: SnapshotInput,
+        as_of: date | None = None,
+        source: str | None = None,
+        limits: Limits | None = None,
+    ) -> Report:
+        """``as_of`` overrides the snapshot's own; the default is today in Asia/Shanghai. ``limits``
+        overrides the engine's for this call. Bad input of any kind is an :class:`InputError`."""
         label = source or (str(snapshot) if isinstance(snapshot, Path) else "<snapshot>")
-        model = to_snapshot(snapshot, label)
+        limits = limits or self.limits
+        model = to_snapshot(snapshot, source, limits)
         try:
             catalog = self.catalog_for(model)
         except JurisdictionError as exc:
-            raise InputError(label, [str(exc)]) from None
+            raise InputError(label, [InputProblem("institution", str(exc), f"无法确定所在省份：{exc}")]) from None
+        window = window_problem(model, limits)
+        if window is not None:
+            raise InputError(label, [window])
         day = as_of or model.as_of or today_in_shanghai()
-        return evaluate(catalog, model, day)
+        late = calendar_problems(model, day, "as_of" if as_of is None and model.as_of is not None else "--as-of")
+        if late:
+            raise InputError(label, late)
+        try:
+            return evaluate(catalog, model, day)
+        except (OverflowError, ValueError) as exc:
+            # Period and deadline arithmetic near 0001-01-01 or 9999-12-31 leaves the calendar
+            # (OverflowError from timedelta, ValueError "year 0 is out of range" from date()).
+            # Any other ValueError is a bug of ours and must not pass for bad input.
+            if isinstance(exc, ValueError) and "out of range" not in str(exc):
+                raise
+            edges = "; ".join(edge_dates(model, day)) or "a date near 0001-01-01 or 9999-12-31"
+            raise InputError(
+                label,
+                [
+                    InputProblem(
+                        "",
+                        f"dates too near the ends of the calendar for the rules' periods and deadlines: {edges}",
+                        f"日期过于接近公历的起止（公元 1 年或 9999 年），无法计算规则的期间和期限：{edges}",
+                    )
+                ],
+            ) from None
 
 
 def _compile_all(loaded: LoadedRules) -> dict[str, Catalog]:

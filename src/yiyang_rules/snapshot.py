@@ -7,10 +7,12 @@ absent field means "unknown", never "false" or "none": ``activities`` left out i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .localtime import LocalDate
 from .vocabulary import (
@@ -40,7 +42,11 @@ class Window(_Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Window:
         if self.start > self.end:
-            raise ValueError(f"period.start {self.start} is after period.end {self.end}; start <= end")
+            raise PydanticCustomError(
+                "window_order",
+                "period.start {start} is after period.end {end}; start <= end",
+                {"start": self.start.isoformat(), "end": self.end.isoformat()},
+            )
         return self
 
 
@@ -65,7 +71,7 @@ class Institution(_Strict):
     @model_validator(mode="after")
     def _located(self) -> Institution:
         if self.province is None and self.region_code is None:
-            raise ValueError("give institution.province or institution.region_code")
+            raise PydanticCustomError("location_missing", "give institution.province or institution.region_code")
         return self
 
 
@@ -103,7 +109,16 @@ class PressureUlcers(_Strict):
     @model_validator(mode="after")
     def _bounded(self) -> PressureUlcers:
         if self.new_grade2_plus > self.residents:
-            raise ValueError(f"new_grade2_plus ({self.new_grade2_plus}) exceeds residents ({self.residents})")
+            raise PydanticCustomError(
+                "count_exceeds",
+                "{part} ({part_value}) exceeds {whole} ({whole_value})",
+                {
+                    "part": "new_grade2_plus",
+                    "part_value": self.new_grade2_plus,
+                    "whole": "residents",
+                    "whole_value": self.residents,
+                },
+            )
         return self
 
 
@@ -116,7 +131,16 @@ class Training(_Strict):
     @model_validator(mode="after")
     def _bounded(self) -> Training:
         if self.staff_trained > self.staff_in_scope:
-            raise ValueError(f"staff_trained ({self.staff_trained}) exceeds staff_in_scope ({self.staff_in_scope})")
+            raise PydanticCustomError(
+                "count_exceeds",
+                "{part} ({part_value}) exceeds {whole} ({whole_value})",
+                {
+                    "part": "staff_trained",
+                    "part_value": self.staff_trained,
+                    "whole": "staff_in_scope",
+                    "whole_value": self.staff_in_scope,
+                },
+            )
         return self
 
 
@@ -175,6 +199,26 @@ class Agreement(_Strict):
         return True
 
 
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+def _unique_ids(items: Sequence[_HasId] | None) -> None:
+    """Residents, hazards and agreements are counted one per entry: the same id twice would count one
+    person, hazard or agreement twice, so it is an input error (activities with the same id are one
+    record given twice and count once: contract section 1)."""
+    first: dict[str, int] = {}
+    for index, item in enumerate(items or ()):
+        if item.id in first:
+            raise PydanticCustomError(
+                "duplicate_id",
+                "id '{id}' is already used by entry [{first}]: list each one once",
+                {"id": item.id, "index": index, "first": first[item.id]},
+            )
+        first[item.id] = index
+
+
 class Snapshot(_Strict):
     schema_version: Literal["1"]
     as_of: LocalDate | None = None
@@ -190,3 +234,9 @@ class Snapshot(_Strict):
     tcm_techniques: list[TcmTechnique] | None = None
     agreements: list[Agreement] | None = None
     extensions: Extensions | None = None
+
+    @field_validator("residents", "hazards", "agreements")
+    @classmethod
+    def _each_listed_once(cls, items: list[Any] | None) -> list[Any] | None:
+        _unique_ids(items)
+        return items

@@ -314,6 +314,17 @@ def validate_pack(
             except InputError as exc:
                 problems.append(Problem(str(case.source.path), line, f"example {case.example.name!r}: {exc}"))
                 continue
+            except (ArithmeticError, ValueError, TypeError) as exc:
+                # A parameter the model allows but the arithmetic cannot take (a deadline past
+                # 9999-12-31): a problem of this file, and the other files are still checked.
+                problems.append(
+                    Problem(
+                        str(case.source.path),
+                        line,
+                        f"example {case.example.name!r} cannot be evaluated: {type(exc).__name__}: {exc}",
+                    )
+                )
+                continue
             if status is not case.example.expect:
                 problems.append(
                     Problem(
