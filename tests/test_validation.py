@@ -270,3 +270,26 @@ def test_a_tighten_with_the_same_check_but_a_wider_scope_is_a_tighten(tmp_path: 
 
 def test_no_bundled_tighten_is_a_restate_in_disguise() -> None:
     assert not [str(p) for p in validate(run_examples=False) if "it is a restate" in str(p)]
+
+
+ASSESSMENT = (ROOT / "rules/national/admission.assessment.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("find", "replace", "field"),
+    [
+        # agreements have no admission assessment: this crashed `rules validate` (AttributeError)
+        ("records: residents", "records: agreements", "requirement"),
+        # residents do not expire: this silently found no records
+        ("scope: admitted_in_window", "scope: expired_by_as_of", "scope"),
+    ],
+)
+def test_check_parameters_that_cannot_be_combined_are_a_problem_not_a_crash(
+    tmp_path: Path, find: str, replace: str, field: str
+) -> None:
+    assert find in ASSESSMENT
+    root = make_pack(tmp_path, {"national/admission.assessment.yaml": ASSESSMENT.replace(find, replace)})
+    found = messages(root)
+    assert found, "an impossible combination must be reported"
+    assert any(f"check.{field}" in m for m in found), found
+    assert all("admission.assessment.yaml:" in m for m in found)

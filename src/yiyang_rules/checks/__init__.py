@@ -30,7 +30,7 @@ from .base import CheckParams, TimeClass, Timing, UnitCheck, WholeCheck
 @dataclass(frozen=True)
 class CheckKind:
     name: str
-    params: type[CheckParams]
+    params: Any  # a CheckParams model, or a discriminated union of them
     timing: Timing
     at_least_as_strict: Callable[[Any, Any], bool | None]
     summary: str
