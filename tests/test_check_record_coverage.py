@@ -162,7 +162,9 @@ def test_service_plan_is_unknown_when_absent(run: Any) -> None:
 
 
 def test_agreement_clauses(run: Any) -> None:
-    dispute = record_coverage.AgreementCoverage(records="agreements", scope=Scope.ALL, requirement=Requirement.DISPUTE_CLAUSE)
+    dispute = record_coverage.AgreementCoverage(
+        records="agreements", scope=Scope.ALL, requirement=Requirement.DISPUTE_CLAUSE
+    )
     base = {"partner": "p", "signed": "2026-01-10"}
     agreements = [{"id": "a1", **base, "dispute_clause": True}, {"id": "a2", **base, "dispute_clause": False}]
     result = run(None, dispute, agreements=agreements)
@@ -253,7 +255,9 @@ def test_admissions_before_the_rule_and_after_as_of_are_out_of_scope(build: Any)
 RENEWAL = record_coverage.AgreementCoverage(
     records="agreements", scope=Scope.EXPIRED_BY_AS_OF, requirement=Requirement.RENEWED_OR_TERMINATED
 )
-CLAUSE = record_coverage.AgreementCoverage(records="agreements", scope=Scope.ALL, requirement=Requirement.DISPUTE_CLAUSE)
+CLAUSE = record_coverage.AgreementCoverage(
+    records="agreements", scope=Scope.ALL, requirement=Requirement.DISPUTE_CLAUSE
+)
 
 
 def agreement(aid: str, signed: str, **more: Any) -> dict[str, Any]:

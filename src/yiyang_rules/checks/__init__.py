@@ -24,7 +24,7 @@ from . import (
     record_coverage,
     required_facts,
 )
-from .base import CheckParams, TimeClass, Timing, UnitCheck, WholeCheck
+from .base import TimeClass, Timing, UnitCheck, WholeCheck
 
 
 @dataclass(frozen=True)

@@ -179,12 +179,10 @@ def units(params: AnyCoverage, view: SnapshotView) -> list[Event]:
     as_of = view.as_of
     if params.records == "residents":
         residents: Sequence[Resident] = view.snapshot.residents or ()
-        if params.scope == Scope.ADMITTED_IN_WINDOW:
+        if params.scope is ResidentScope.ADMITTED_IN_WINDOW:
             start, end = view.window
             return [Event(r.id, r.admitted, r) for r in residents if start <= r.admitted <= end]
-        if params.scope == Scope.ALL:
-            return [Event(r.id, r.admitted, r) for r in residents if _live(r, as_of)]
-        return []  # residents do not expire
+        return [Event(r.id, r.admitted, r) for r in residents if _live(r, as_of)]
     agreements: Sequence[Agreement] = view.snapshot.agreements or ()
     if params.scope == Scope.ADMITTED_IN_WINDOW:
         start, end = view.window
@@ -301,5 +299,5 @@ def at_least_as_strict(new: AnyCoverage, base: AnyCoverage) -> bool | None:
     if (new.records, new.requirement) != (base.records, base.requirement):
         return None
     if not isinstance(base, ResidentCoverage) or not isinstance(new, ResidentCoverage) or base.within_days is None:
-        return new.scope == base.scope or new.scope == Scope.ALL
+        return new.scope in (base.scope, Scope.ALL)
     return new.within_days is not None and new.within_days <= base.within_days
