@@ -11,19 +11,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from .resources import schemas_dir
 from .rulefile import RuleFile
 from .snapshot import Snapshot
 
-SCHEMAS: dict[str, type[Any]] = {
-    "snapshot.schema.json": Snapshot,
-    "rule.schema.json": RuleFile,
+SCHEMAS: dict[str, TypeAdapter[Any]] = {
+    "snapshot.schema.json": TypeAdapter(Snapshot),
+    "rule.schema.json": TypeAdapter(RuleFile),
 }
 
 
 def render_schema(name: str) -> str:
-    model = SCHEMAS[name]
-    schema = model.model_json_schema(by_alias=True)
+    schema = SCHEMAS[name].json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://yiyang-rules.invalid/schemas/{name}"
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -39,16 +39,15 @@ def report_problems(error: InputError, lang: str) -> None:
 
 
 def _catalog(jurisdiction: str | None, engine: Engine | None = None) -> Catalog:
-    from ..jurisdiction import resolve_province  # noqa: PLC0415
+    from ..jurisdiction import layer_named  # noqa: PLC0415
 
     engine = engine or Engine.load()
-    if jurisdiction is None or jurisdiction.strip().lower() == NATIONAL:
+    if jurisdiction is None:
         return engine.catalogs[NATIONAL]
     try:
-        slug = resolve_province(jurisdiction).slug
+        return engine.catalogs[layer_named(jurisdiction, engine.catalogs)]
     except JurisdictionError as exc:
         raise _fail(f"--jurisdiction: {exc}") from None
-    return engine.catalogs.get(slug, engine.catalogs[NATIONAL])
 
 
 def _write_bytes(path: Path, content: bytes) -> None:
