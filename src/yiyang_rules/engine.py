@@ -330,10 +330,9 @@ class Engine:
         if loaded.problems:
             raise RuleCatalogError(loaded.problems)
         catalogs = compile_all(loaded)
-        forced = None if jurisdiction is None else layer_named(jurisdiction, catalogs)
-        return cls(
-            MappingProxyType(catalogs), forced, limits or Limits.from_env(), MappingProxyType(loaded.region_layers())
-        )
+        regions = loaded.region_layers()
+        forced = None if jurisdiction is None else layer_named(jurisdiction, catalogs, regions)
+        return cls(MappingProxyType(catalogs), forced, limits or Limits.from_env(), MappingProxyType(regions))
 
     def catalog_for(self, snapshot: Snapshot) -> Catalog:
         key = self.forced or layer_for(snapshot.institution, self.catalogs, self.regions)

@@ -126,12 +126,15 @@ def region_prefix(code: str) -> str:
     return code
 
 
-def layer_named(text: str, layers: Collection[str]) -> str:
-    """``--jurisdiction``: ``national``, a layer's own name (a city layer: ``shijiazhuang``), or a
-    province in any accepted form. A province without a layer of its own is judged by national."""
+def layer_named(text: str, layers: Collection[str], regions: Mapping[str, str] | None = None) -> str:
+    """``--jurisdiction``: ``national``, a layer's own name (a city layer: ``shijiazhuang``), an area
+    layer's region code (130100), or a province in any accepted form. A province without a layer
+    of its own is judged by national."""
     key = text.strip().lower()
     if key == NATIONAL or key in layers:
         return key
+    if regions and key in regions and regions[key] in layers:
+        return regions[key]
     slug = resolve_province(text).slug
     return slug if slug in layers else NATIONAL
 

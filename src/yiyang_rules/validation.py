@@ -37,6 +37,7 @@ class ExampleCase:
     example: Example
     rule: CompiledRule
     source: RuleSource
+    region_code: str | None = None  # an area layer's examples are located in its area
 
     @property
     def case_id(self) -> str:
@@ -44,7 +45,7 @@ class ExampleCase:
 
     def run(self) -> tuple[Status, str]:
         """The status the rule gives, and its English message."""
-        raw = example_snapshot(self.example.snapshot, self.layer, self.example.as_of)
+        raw = example_snapshot(self.example.snapshot, self.layer, self.example.as_of, self.region_code)
         snapshot = to_snapshot(raw, source=f"{self.source.path} examples[{self.index}]")
         as_of = snapshot.as_of or date.fromisoformat(str(raw["as_of"]))
         result = evaluate_rule(self.rule, SnapshotView.of(snapshot, as_of))
@@ -61,7 +62,9 @@ def example_cases(loaded: LoadedRules) -> Iterator[ExampleCase]:
             if compiled is None:
                 continue
             for index, example in enumerate(source.rule.examples):
-                yield ExampleCase(rule_id, layer, index, example, compiled, source)
+                pack = loaded.packs.get(layer)
+                region = pack.region_code if pack is not None else None
+                yield ExampleCase(rule_id, layer, index, example, compiled, source, region)
 
 
 def _citation_problems(source: RuleSource, registry: Registry) -> list[Problem]:
@@ -316,9 +319,9 @@ def validate_pack(
         problems.extend(_citation_problems(source, layer_registry))
         problems.extend(_example_balance(source))
         problems.extend(_in_force_problems(source, layer_registry))
-        parent = loaded.parent(source.layer)
-        if parent is not None:
-            problems.extend(_overlay_problems(source, catalogs[parent]))
+        chain = loaded.chain(source.layer)
+        if len(chain) > 1:  # judged against the layer below (national when the parent is broken)
+            problems.extend(_overlay_problems(source, catalogs[chain[-2]]))
     examples_run = 0
     if run_examples:
         own_files = {s.path for s in own.sources}
