@@ -333,3 +333,9 @@ def main() -> None:
         # The reader went away (`yiyang check batch.jsonl | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_VIOLATION)
+
+
+# `yiyang serve` (the HTTP service): the command imports the server only when it runs.
+from .serve_cmd import serve  # noqa: E402
+
+app.command()(serve)
