@@ -45,7 +45,8 @@ def test_the_core_never_imports_the_cli_the_renderers_or_the_server() -> None:
 def test_importing_the_library_loads_no_cli_renderer_or_rule_file() -> None:
     code = (
         "import sys, yiyang_rules, yiyang_rules.engine;"
-        "outer = ('yiyang_rules.cli', 'yiyang_rules.render', 'yiyang_rules.server', 'typer', 'rich', 'starlette', 'uvicorn');"
+        "outer = ('yiyang_rules.cli', 'yiyang_rules.render', 'yiyang_rules.server',"
+        " 'typer', 'rich', 'starlette', 'uvicorn');"
         "print(sorted(m for m in sys.modules if m.startswith(outer)))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "beijing-sample.json"
 OPENAPI = json.loads((ROOT / "schemas" / "openapi.json").read_text(encoding="utf-8"))
 MAX_BODY = 256 * 1024
-MAX_BATCH = 4 * 1024 * 1024
+MAX_BATCH = 16 * 1024 * 1024
 SECRET = "张三丰-RESIDENT-SECRET"
 
 
@@ -319,6 +319,24 @@ def test_a_batch_without_a_final_newline_and_an_empty_batch(client: httpx.Client
     empty = client.post("/v1/check/batch", content=b"")
     assert empty.status_code == 200
     assert empty.text == ""
+
+
+def test_a_client_that_sends_the_whole_batch_before_reading_gets_every_line(client: httpx.Client) -> None:
+    """httpx (like most clients) reads nothing until it has sent the body. A batch whose answer is
+    larger than the sockets' buffers must not deadlock: the server keeps reading while it waits."""
+    base = json.loads(sample_bytes())
+    base["extensions"] = {"pad": "x" * 60_000}
+    lines = []
+    for index in range(200):
+        base["institution"]["id"] = f"BIG-{index:04d}"
+        lines.append(json.dumps(base).encode())
+    body = b"\n".join(lines) + b"\n"
+    assert len(body) < MAX_BATCH
+    response = client.post("/v1/check/batch", content=body, timeout=120)
+    records = response.text.splitlines()
+    assert len(records) == 200
+    assert len(response.content) > 10 * 1024 * 1024
+    assert json.loads(records[-1])["institution"]["id"] == "BIG-0199"
 
 
 def _http_chunk(data: bytes) -> bytes:

@@ -23,7 +23,7 @@ def serve(
         int | None, typer.Option(min=1, help=f"largest snapshot (body or batch line) [env {ENV_MAX_BODY}; 16 MiB]")
     ] = None,
     max_batch_bytes: Annotated[
-        int | None, typer.Option(min=1, help=f"largest batch body [env {ENV_MAX_BATCH}; 1 GiB]")
+        int | None, typer.Option(min=1, help=f"largest batch body [env {ENV_MAX_BATCH}; 256 MiB]")
     ] = None,
     graceful_timeout: Annotated[
         int, typer.Option(min=0, help="seconds to let running requests finish on SIGTERM or Ctrl-C")

@@ -204,41 +204,69 @@ def _line_error(number: int, problems: list[Any]) -> bytes:
     return record.model_dump_json().encode() + b"\n"
 
 
+_OVER_LIMIT = object()  # the reader's mark: the body went over the batch limit
+
+
 class BatchEndpoint:
     """``POST /v1/check/batch``: JSON Lines in, JSON Lines out, streamed; one output line per
     non-blank input line, in order; a bad line gives an error record in its place.
 
-    An ASGI app rather than a streaming response: it reads the request body while it writes the
-    answer, which a response object that also listens for a disconnect on the same channel cannot."""
+    An ASGI app rather than a streaming response, because it reads the body while it writes the
+    answer. Reading runs in its own task, ahead of the checking: most HTTP clients send the whole
+    body before they read anything, and a server that stopped reading while its answer waited to be
+    read would deadlock with them. So the unread part of a batch may wait in memory (bounded by the
+    batch limit); the answer never does."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
         service = _service(request)
         options = _check_options(request)
+        limit = service.settings.max_batch_bytes
         declared = _declared_length(scope)
-        if declared is not None and declared > service.settings.max_batch_bytes:
-            raise payload_too_large(service.settings.max_batch_bytes, "a batch")
-        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", JSON_LINES.encode())]})
-        async for line in self._results(receive, service.settings, options):
-            await send({"type": "http.response.body", "body": line, "more_body": True})
-            await asyncio.sleep(0)  # let the worker's other requests run between two snapshots
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
+        if declared is not None and declared > limit:
+            raise payload_too_large(limit, "a batch")
+        chunks: asyncio.Queue[bytes | object | None] = asyncio.Queue()
+        reader = asyncio.create_task(self._read(receive, limit, chunks))
+        try:
+            await send(
+                {"type": "http.response.start", "status": 200, "headers": [(b"content-type", JSON_LINES.encode())]}
+            )
+            async for line in self._results(chunks, service.settings, options):
+                await send({"type": "http.response.body", "body": line, "more_body": True})
+                await asyncio.sleep(0)  # let the reader and the worker's other requests run
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        finally:
+            reader.cancel()
 
-    async def _results(self, receive: Receive, settings: Settings, options: CheckOptions) -> AsyncIterator[bytes]:
+    @staticmethod
+    async def _read(receive: Receive, limit: int, chunks: asyncio.Queue[bytes | object | None]) -> None:
+        """Body chunks into the queue, then None at the end (or the over-limit mark, and stop reading)."""
+        total = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                chunks.put_nowait(None)  # the client went away
+                return
+            chunk: bytes = message.get("body", b"")
+            total += len(chunk)
+            if total > limit:
+                chunks.put_nowait(_OVER_LIMIT)
+                return
+            if chunk:
+                chunks.put_nowait(chunk)
+            if not message.get("more_body", False):
+                chunks.put_nowait(None)
+                return
+
+    async def _results(
+        self, chunks: asyncio.Queue[bytes | object | None], settings: Settings, options: CheckOptions
+    ) -> AsyncIterator[bytes]:
         line_limit = settings.max_body_bytes
         pending = bytearray()
         overflow = False  # the current line is over the limit: its bytes are dropped
         number = 0
-        total = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away
-            chunk: bytes = message.get("body", b"")
-            more = bool(message.get("more_body", False))
-            total += len(chunk)
-            if total > settings.max_batch_bytes:
+        while (chunk := await chunks.get()) is not None:
+            if not isinstance(chunk, bytes):
                 yield _line_error(number + 1, [_over(settings.max_batch_bytes, "batch")])
                 return
             start = 0

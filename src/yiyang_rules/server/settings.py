@@ -15,8 +15,9 @@ ENV_MAX_BATCH = "YIYANG_MAX_BATCH_BYTES"
 # A snapshot of a large institution with tens of thousands of records is a few MiB; 16 MiB leaves room
 # without letting one request hold a worker's memory hostage.
 DEFAULT_MAX_BODY = 16 * MIB
-# A batch is read and answered line by line, so its size costs time rather than memory.
-DEFAULT_MAX_BATCH = 1024 * MIB
+# A batch is answered line by line, but a client that sends the whole body before it reads the
+# answer (most do) makes the server hold the unread part: 256 MiB is about 10,000 snapshots.
+DEFAULT_MAX_BATCH = 256 * MIB
 
 
 class SettingsError(ValueError):
