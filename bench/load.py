@@ -61,7 +61,7 @@ class Result:
         p50 = statistics.median(ordered)
         p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
         return (
-            f"| {workers} | {self.name} | {self.requests} | {self.requests / self.seconds:.1f} "
+            f"| {workers} | {self.name} | {self.requests} | {self.requests / self.seconds:.2f} "
             f"| {self.items / self.seconds:.0f} | {p50 * 1000:.1f} | {p99 * 1000:.1f} | {self.errors} |"
         )
 

@@ -56,3 +56,14 @@ def test_importing_the_library_loads_no_cli_renderer_or_rule_file() -> None:
 def test_renderers_are_a_registry_of_render_functions() -> None:
     assert {"table", "json", "markdown", "sarif"} <= set(RENDERERS)
     assert all(callable(r.render) for r in RENDERERS.values())
+
+
+def test_the_server_is_an_outer_layer_over_the_core() -> None:
+    """The service uses the engine and the report, like the CLI does, but never the CLI itself."""
+    offenders = []
+    for path in (PACKAGE / "server").rglob("*.py"):
+        bad = {m for m in _imports(path) if m.split(".")[0] == "cli"}
+        if bad:
+            offenders.append(f"{path.relative_to(PACKAGE)} imports {sorted(bad)}")
+    assert offenders == []
+    assert {"engine", "report"} <= {m for p in (PACKAGE / "server").rglob("*.py") for m in _imports(p)}

@@ -605,9 +605,12 @@ def test_an_internal_error_is_a_generic_500_without_a_trace(tmp_path: Path) -> N
 
 def test_two_workers_serve_and_a_sigterm_lets_a_running_batch_finish(tmp_path: Path) -> None:
     snapshots = generated_batch(60)
-    with running_server(tmp_path, args=["--workers", "2", "--graceful-timeout", "60"]) as running:
+    args = ["--workers", "2", "--graceful-timeout", "60", "--max-body-bytes", "500000"]
+    env = {"YIYANG_MAX_BODY_BYTES": "1000", "YIYANG_MAX_BATCH_BYTES": "9000000"}
+    with running_server(tmp_path, args=args, env=env) as running:
         with httpx.Client(base_url=running.url, timeout=60) as http:
-            assert http.get("/readyz").status_code == 200
+            # an option wins over the environment; the environment over the default
+            assert http.get("/readyz").json()["limits"] == {"max_body_bytes": 500000, "max_batch_bytes": 9000000}
             results: list[str] = []
 
             def post_batch() -> None:
