@@ -134,6 +134,19 @@ def measure(url: str, args: argparse.Namespace) -> list[Result]:
     return results
 
 
+def library_rate(count: int, seed: int) -> float:
+    """Snapshots/s of the library alone (check + model_dump_json) on this machine right now: the
+    yardstick for the service's figures when other processes share the cores."""
+    from yiyang_rules.engine import Engine  # noqa: PLC0415
+
+    engine = Engine.load()
+    lines = [json.dumps(make_snapshot(seed, i), ensure_ascii=False).encode() for i in range(count)]
+    start = time.perf_counter()
+    for line in lines:
+        engine.check(line).model_dump_json()
+    return count / (time.perf_counter() - start)
+
+
 def run_server(workers: int, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     cli = Path(sys.executable).parent / "yiyang"
@@ -196,6 +209,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{time.strftime('%Y-%m-%d')}; the clients run on the same machine as the server"
     )
     print()
+    load = "/".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"load average before: {load}; library alone: {library_rate(200, args.seed):.0f} snapshots/s (one process)")
+    print()
     print("| workers | endpoint | requests | requests/s | snapshots/s | p50 ms | p99 ms | errors |")
     print("|---|---|---|---|---|---|---|---|")
     failed = 0
@@ -209,6 +225,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     failed += result.errors
             finally:
                 stop(process)
+    load = "/".join(f"{v:.1f}" for v in os.getloadavg())
+    print()
+    print(f"load average after: {load}; library alone: {library_rate(200, args.seed):.0f} snapshots/s (one process)")
     return 1 if failed else 0
 
 

@@ -377,6 +377,30 @@ def test_batch_answers_each_line_before_the_next_one_is_sent(server: Server) -> 
     assert b'"GEN-0001"' in received
 
 
+def test_a_batch_stops_when_its_client_goes_away(server: Server) -> None:
+    """Nobody reads the rest: the worker stops checking instead of burning the rest of the batch."""
+    lines = []
+    for index in range(300):
+        snapshot = json.loads(sample_bytes())
+        snapshot["institution"]["id"] = f"GONE-{index:04d}"
+        lines.append(json.dumps(snapshot).encode())
+    body = b"\n".join(lines) + b"\n"
+    before = len([r for r in server.access_records() if r.get("path") == "/v1/check/batch"])
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        sock.sendall(
+            b"POST /v1/check/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n" % len(body) + body
+        )
+        assert b'"GONE-0000"' in _recv_until(sock, b'"GONE-0000"')
+    deadline = time.monotonic() + 30
+    records: list[dict[str, Any]] = []
+    while not records and time.monotonic() < deadline:
+        time.sleep(0.2)
+        records = [r for r in server.access_records() if r.get("path") == "/v1/check/batch"][before:]
+    assert records, "the batch never ended"
+    assert records[0]["status"] == 200
+    assert records[0]["response_bytes"] < 30 * 58_000  # a few reports were written, not the 60 or more read
+
+
 # --- limits: 413 -------------------------------------------------------------------------------
 
 

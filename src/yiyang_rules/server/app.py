@@ -199,7 +199,7 @@ async def check(request: Request) -> Response:
     return Response(report.model_dump_json() + "\n", media_type=JSON)
 
 
-def _line_error(number: int, problems: list[Any]) -> bytes:
+def _line_error(number: int, problems: list[ProblemOut]) -> bytes:
     record = BatchLineError(source=SourceRef(file=REQUEST_FILE, line=number), error=LineErrorDetail(problems=problems))
     return record.model_dump_json().encode() + b"\n"
 
@@ -226,12 +226,15 @@ class BatchEndpoint:
         if declared is not None and declared > limit:
             raise payload_too_large(limit, "a batch")
         chunks: asyncio.Queue[bytes | object | None] = asyncio.Queue()
-        reader = asyncio.create_task(self._read(receive, limit, chunks))
+        gone = asyncio.Event()  # the client disconnected: stop checking lines nobody will read
+        reader = asyncio.create_task(self._read(receive, limit, chunks, gone))
         try:
             await send(
                 {"type": "http.response.start", "status": 200, "headers": [(b"content-type", JSON_LINES.encode())]}
             )
             async for line in self._results(chunks, service.settings, options):
+                if gone.is_set():
+                    return
                 await send({"type": "http.response.body", "body": line, "more_body": True})
                 await asyncio.sleep(0)  # let the reader and the worker's other requests run
             await send({"type": "http.response.body", "body": b"", "more_body": False})
@@ -239,13 +242,17 @@ class BatchEndpoint:
             reader.cancel()
 
     @staticmethod
-    async def _read(receive: Receive, limit: int, chunks: asyncio.Queue[bytes | object | None]) -> None:
-        """Body chunks into the queue, then None at the end (or the over-limit mark, and stop reading)."""
+    async def _read(
+        receive: Receive, limit: int, chunks: asyncio.Queue[bytes | object | None], gone: asyncio.Event
+    ) -> None:
+        """Body chunks into the queue, then None at the end (or the over-limit mark, and stop
+        reading); then wait for a disconnect, which sets ``gone``."""
         total = 0
         while True:
             message = await receive()
             if message["type"] != "http.request":
-                chunks.put_nowait(None)  # the client went away
+                chunks.put_nowait(None)
+                gone.set()
                 return
             chunk: bytes = message.get("body", b"")
             total += len(chunk)
@@ -256,7 +263,10 @@ class BatchEndpoint:
                 chunks.put_nowait(chunk)
             if not message.get("more_body", False):
                 chunks.put_nowait(None)
-                return
+                break
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        gone.set()
 
     async def _results(
         self, chunks: asyncio.Queue[bytes | object | None], settings: Settings, options: CheckOptions
