@@ -80,7 +80,8 @@ _COMMON_ERRORS = {
 }
 
 _LIMITS = (
-    f"Limits: one snapshot (this body, or one line of a batch) at most {DEFAULT_MAX_BODY} bytes "
+    f"Limits (defaults; GET /readyz shows those in force): one snapshot (this body, or one line of a batch) "
+    f"at most {DEFAULT_MAX_BODY} bytes "
     f"(${ENV_MAX_BODY}, `yiyang serve --max-body-bytes`); a whole batch at most {DEFAULT_MAX_BATCH} bytes "
     f"(${ENV_MAX_BATCH}, `--max-batch-bytes`). The limit is counted while the body is read."
 )
@@ -221,7 +222,10 @@ def build_openapi() -> dict[str, Any]:
             "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
         },
         "servers": [{"url": "http://127.0.0.1:8000", "description": "yiyang serve (default address)"}],
-        "paths": _paths(),
+        "paths": {
+            path: {method: {**op, "responses": dict(sorted(op["responses"].items()))} for method, op in ops.items()}
+            for path, ops in _paths().items()
+        },
         "components": {"schemas": defs["$defs"]},
     }
 
