@@ -12,6 +12,7 @@ record). It prints requests/s, p50/p99 latency and the number of errors, and sto
 then SIGKILL if it does not end). Nothing is sent anywhere but 127.0.0.1.
 
 Run:  python bench/load.py [--workers 1 2] [--clients 8] [--requests 400] [--batch-lines 2000]
+      python bench/load.py --app-overhead    # the app in process against the library, no server
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import platform
 import signal
@@ -147,6 +149,63 @@ def library_rate(count: int, seed: int) -> float:
     return count / (time.perf_counter() - start)
 
 
+def app_overhead(count: int, seed: int) -> tuple[float, float]:
+    """ms per snapshot through the library, and through the ASGI app in process (no sockets): what
+    the service itself adds to a check, apart from HTTP and the machine's other load."""
+    from yiyang_rules.engine import Engine  # noqa: PLC0415
+    from yiyang_rules.server.app import create_app  # noqa: PLC0415
+
+    lines = [json.dumps(make_snapshot(seed, i), ensure_ascii=False).encode() for i in range(count)]
+    engine = Engine.load()
+    start = time.perf_counter()
+    for line in lines:
+        engine.check(line).model_dump_json()
+    library = (time.perf_counter() - start) / count
+    app = create_app()
+    logging.getLogger("yiyang_rules.server.access").disabled = True
+
+    async def call(body: bytes) -> int:
+        """One POST /v1/check straight into the ASGI app: no client library, no socket."""
+        messages = [{"type": "http.request", "body": body, "more_body": False}]
+        status = 0
+
+        async def receive() -> dict[str, object]:
+            return messages.pop() if messages else {"type": "http.disconnect"}
+
+        async def send(message: dict[str, object]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(str(message["status"]))
+
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": "/v1/check",
+            "raw_path": b"/v1/check",
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(b"content-length", str(len(body)).encode())],
+            "client": ("127.0.0.1", 1),
+            "server": ("127.0.0.1", 8000),
+            "state": {},
+        }
+        await app(scope, receive, send)  # type: ignore[arg-type]
+        return status
+
+    async def through_app() -> float:
+        async with app.router.lifespan_context(app):
+            begin = time.perf_counter()
+            for line in lines:
+                if await call(line) != 200:
+                    raise SystemExit("in-process check failed")
+            return (time.perf_counter() - begin) / count
+
+    return library * 1000, asyncio.run(through_app()) * 1000
+
+
 def run_server(workers: int, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     cli = Path(sys.executable).parent / "yiyang"
@@ -200,10 +259,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--batches", type=int, default=4, help="batches in all (4)")
     parser.add_argument("--batch-clients", type=int, default=2, help="concurrent batch clients (2)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--app-overhead", action="store_true", help="only compare the library with the app in process (no server)"
+    )
     args = parser.parse_args(argv)
     if min(args.clients, args.requests, args.batch_lines, args.batches, args.batch_clients, *args.workers) < 1:
         parser.error("every count must be at least 1")
 
+    if args.app_overhead:
+        library, app = app_overhead(200, args.seed)
+        print(f"200 snapshots: library {library:.2f} ms each; through the ASGI app in process {app:.2f} ms each")
+        return 0
     print(
         f"yiyang-rules load test on {HOST}: Python {platform.python_version()}, {os.cpu_count()} cores, "
         f"{time.strftime('%Y-%m-%d')}; the clients run on the same machine as the server"
