@@ -627,31 +627,42 @@ def test_an_internal_error_is_a_generic_500_without_a_trace(tmp_path: Path) -> N
 # --- processes: workers, graceful shutdown, the missing extra -----------------------------------
 
 
+def _events(server: Server, name: str) -> int:
+    return sum(1 for r in server.access_records() if r.get("event") == name)
+
+
 def test_two_workers_serve_and_a_sigterm_lets_a_running_batch_finish(tmp_path: Path) -> None:
-    snapshots = generated_batch(60)
+    snapshots = generated_batch(150)
     args = ["--workers", "2", "--graceful-timeout", "60", "--max-body-bytes", "500000"]
     env = {"YIYANG_MAX_BODY_BYTES": "1000", "YIYANG_MAX_BATCH_BYTES": "9000000"}
     with running_server(tmp_path, args=args, env=env) as running:
+        deadline = time.monotonic() + 60
+        while _events(running, "ready") < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _events(running, "ready") == 2  # the catalogs compiled once in each worker
         with httpx.Client(base_url=running.url, timeout=60) as http:
             # an option wins over the environment; the environment over the default
             assert http.get("/readyz").json()["limits"] == {"max_body_bytes": 500000, "max_batch_bytes": 9000000}
-            results: list[str] = []
+            lines: list[str] = []
+            started = threading.Event()
 
             def post_batch() -> None:
-                results.append(http.post("/v1/check/batch", content=jsonl(snapshots)).text)
+                with http.stream("POST", "/v1/check/batch", content=jsonl(snapshots)) as response:
+                    for line in response.iter_lines():
+                        lines.append(line)
+                        started.set()
 
             worker = threading.Thread(target=post_batch)
             worker.start()
-            time.sleep(0.5)  # the batch is running
-            code = stop(running.process, timeout=60)
+            assert started.wait(60), "the batch did not start"
+            received_before_stop = len(lines)
+            code = stop(running.process, timeout=60)  # SIGTERM while the batch is running
             worker.join(60)
         assert code == 0
-        lines = results[0].splitlines()
+        assert received_before_stop < len(snapshots)  # the stop did come in the middle of the batch
         assert len(lines) == len(snapshots)
         assert all("error" not in json.loads(line) for line in lines)
-        events = [r.get("event") for r in running.access_records()]
-        assert events.count("ready") == 2  # the catalogs compiled once in each worker
-        assert events.count("stopped") == 2
+        assert _events(running, "stopped") == 2
 
 
 def test_serve_without_the_server_extra_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
