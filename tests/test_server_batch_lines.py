@@ -67,3 +67,20 @@ def test_the_chunking_never_changes_the_answer(kinds: list[str], final_newline: 
         assert ("error" in record) == (kind != "good")
         if kind == "too_long":
             assert str(LIMIT) in record["error"]["problems"][0]["message"]["en"]
+
+
+def test_a_body_over_the_batch_limit_ends_with_an_error_naming_the_next_line() -> None:
+    """What the reader does when a body without a length passes the limit: the lines before it are
+    answered, then one error record, and nothing more is read."""
+    from yiyang_rules.server.app import _OVER_LIMIT  # noqa: PLC0415
+
+    async def run() -> list[bytes]:
+        queue: asyncio.Queue[bytes | object | None] = asyncio.Queue()
+        queue.put_nowait(GOOD + b"\n" + GOOD + b"\n" + GOOD[:20])  # a third line, cut by the limit
+        queue.put_nowait(_OVER_LIMIT)
+        return [line async for line in BatchEndpoint()._results(queue, SETTINGS, OPTIONS)]
+
+    records = [json.loads(line) for line in asyncio.run(run())]
+    assert [r["source"]["line"] for r in records] == [1, 2, 3]
+    assert ["error" in r for r in records] == [False, False, True]
+    assert "1000000" in records[2]["error"]["problems"][0]["message"]["en"]
