@@ -9,14 +9,15 @@ check from the overlay's first in-force day on (earlier periods keep the nationa
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .checks import KINDS, CheckKind
 from .checks.base import Schedule, ScheduledVersion
@@ -37,6 +38,9 @@ from .rulefile import (
 from .yamlfile import LoadedYaml, YamlError, load_yaml_file
 
 NATIONAL = "national"
+# Rule files end in .yaml or .yml, in any case (Windows tools save `.YAML`): all of them are read,
+# so that no rule is skipped silently; two spellings of one id are a duplicate id.
+RULE_SUFFIXES = frozenset({".yaml", ".yml"})
 
 
 @dataclass(frozen=True)
@@ -146,13 +150,15 @@ def _problem_from_validation(path: Path, loaded: LoadedYaml, error: ValidationEr
     return problems
 
 
-def read_rule_file(path: Path, layer: str) -> tuple[RuleSource | None, list[Problem]]:
+def read_rule_file(path: Path, layer: str, root: Path | None = None) -> tuple[RuleSource | None, list[Problem]]:
+    """One rule file, or the problems that keep it from loading. Only a regular file (inside
+    ``root`` when given) is read; see :func:`yamlfile.read_regular_file`."""
     try:
-        loaded = load_yaml_file(path)
+        loaded = load_yaml_file(path, root)
     except YamlError as exc:
         return None, [Problem(str(path), exc.line, exc.message)]
     except OSError as exc:
-        return None, [Problem(str(path), None, f"cannot read: {exc.strerror}")]
+        return None, [Problem(str(path), None, f"cannot read: {exc.strerror or exc}")]
     if not isinstance(loaded.data, dict):
         return None, [Problem(str(path), 1, "a rule file is a YAML mapping with id, title, level, …")]
     try:
@@ -174,9 +180,23 @@ def load_rules(directory: Path | None = None) -> LoadedRules:
     problems: list[Problem] = []
     if not root.is_dir():
         return LoadedRules((), (Problem(str(root), None, "no such rules directory"),))
-    for layer_dir in sorted(p for p in root.iterdir() if p.is_dir()):
-        for path in sorted(layer_dir.glob("*.y*ml")):
-            source, found = read_rule_file(path, layer_dir.name)
+    try:
+        layer_dirs = sorted(p for p in root.iterdir() if p.is_dir())
+    except OSError as exc:
+        return LoadedRules((), (Problem(str(root), None, f"cannot list the folder: {exc.strerror}"),))
+    for layer_dir in layer_dirs:
+        if not layer_dir.resolve().is_relative_to(root.resolve()):
+            problems.append(Problem(str(layer_dir), None, "a symbolic link that leads out of the pack; not read"))
+            continue
+        try:
+            entries = sorted(layer_dir.iterdir())
+        except OSError as exc:
+            problems.append(Problem(str(layer_dir), None, f"cannot list the folder: {exc.strerror}"))
+            continue
+        for path in entries:
+            if path.name.startswith(".") or path.suffix.lower() not in RULE_SUFFIXES:
+                continue  # README.md, .DS_Store and the like are not rules
+            source, found = read_rule_file(path, layer_dir.name, root)
             problems.extend(found)
             if source is not None:
                 sources.append(source)
@@ -289,6 +309,71 @@ def _apply_overlay(base: CompiledRule, overlay: RuleSource) -> CompiledRule | No
     )
 
 
+def _refuse(self: object, *_args: object, **_kwargs: object) -> Any:
+    raise TypeError(f"a compiled rule's {type(self).__name__} cannot be changed (the engine is immutable)")
+
+
+class FrozenList(list[Any]):
+    """A list inside a compiled rule's parameters: still a list to readers and to pydantic's
+    serialiser, but every change raises TypeError. Copies (``copy``, ``deepcopy``) are plain lists."""
+
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+
+    def __copy__(self) -> list[Any]:
+        return list(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> list[Any]:
+        return copy.deepcopy(list(self), memo)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenList, (list(self),))
+
+
+class FrozenDict(dict[Any, Any]):
+    """A mapping inside a compiled rule (parameters, example snapshots): every change raises."""
+
+    clear = pop = popitem = setdefault = update = _refuse
+    __setitem__ = __delitem__ = __ior__ = _refuse
+
+    def __copy__(self) -> dict[Any, Any]:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[Any, Any]:
+        return copy.deepcopy(dict(self), memo)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenDict, (dict(self),))
+
+
+def _freeze(value: Any, seen: set[int]) -> Any:
+    """``value`` with every list and dict inside it (through pydantic models and dataclasses)
+    replaced by a frozen one, in place: frozen models stop reassignment, not ``params.x.append``."""
+    if isinstance(value, (FrozenList, FrozenDict)) or id(value) in seen:
+        return value
+    if isinstance(value, list):
+        return FrozenList(_freeze(item, seen) for item in value)
+    if isinstance(value, tuple):
+        return tuple(_freeze(item, seen) for item in value)
+    if isinstance(value, dict):
+        return FrozenDict({key: _freeze(item, seen) for key, item in value.items()})
+    if isinstance(value, BaseModel):
+        seen.add(id(value))
+        for name in type(value).model_fields:
+            current = getattr(value, name)
+            frozen = _freeze(current, seen)
+            if frozen is not current:
+                object.__setattr__(value, name, frozen)
+    elif is_dataclass(value) and not isinstance(value, type):
+        seen.add(id(value))
+        for item in fields(value):
+            current = getattr(value, item.name)
+            frozen = _freeze(current, seen)
+            if frozen is not current:
+                object.__setattr__(value, item.name, frozen)
+    return value
+
+
 def compile_catalog(loaded: LoadedRules, layers: tuple[str, ...]) -> Catalog:
     """National rules, then each further layer's overlays and own rules, in order."""
     compiled: dict[str, CompiledRule] = {rid: _own_rule(s) for rid, s in sorted(loaded.layer(NATIONAL).items())}
@@ -310,4 +395,7 @@ def compile_catalog(loaded: LoadedRules, layers: tuple[str, ...]) -> Catalog:
                 retired.append(rule_id)
             else:
                 compiled[rule_id] = result
+    seen: set[int] = set()
+    for rule in compiled.values():
+        _freeze(rule, seen)
     return Catalog(layers=layers, rules=tuple(compiled.values()), retired=tuple(retired))

@@ -15,9 +15,8 @@ from difflib import SequenceMatcher
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from .resources import sources_dir
+from .yamlfile import decode_yaml_bytes, load_yaml_file, read_regular_file
 
 _WHITESPACE = re.compile(r"\s+")
 _SECTION = re.compile(r"^([一二三四五六七八九十]+)、")
@@ -156,10 +155,11 @@ def _as_date(value: object) -> dt.date | None:
 @cache
 def load_registry(directory: Path | None = None) -> Registry:
     folder = directory or sources_dir()
-    raw = yaml.safe_load((folder / "registry.yaml").read_text(encoding="utf-8"))
+    # The same strict reader as rule files: regular files inside the folder only, no alias bombs.
+    raw = load_yaml_file(folder / "registry.yaml", folder).data
     documents: dict[str, Document] = {}
     for entry in raw["documents"]:
-        text = (folder / entry["file"]).read_text(encoding="utf-8")
+        text = decode_yaml_bytes(read_regular_file(folder / entry["file"], folder, limit=20_000_000))
         documents[entry["number"]] = Document(
             number=entry["number"],
             file=entry["file"],

@@ -5,68 +5,93 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import ValidationError
 
 from ._version import __version__
 from .catalog import NATIONAL, Catalog, CompiledRule, LoadedRules, compile_catalog, load_rules
-from .checks.base import Outcome, SnapshotView, Status, not_in_force, outcome
+from .checks import CheckKind
+from .checks.base import (
+    Outcome,
+    Ruled,
+    Schedule,
+    ScheduledVersion,
+    SnapshotView,
+    Status,
+    TimeClass,
+    WholeCheck,
+    not_in_force,
+    outcome,
+)
 from .conditions import holds
-from .errors import InputError, JurisdictionError, RuleCatalogError, format_loc
+from .decoding import (
+    MAX_PROBLEMS,
+    Limits,
+    calendar_problems,
+    capped,
+    check_encoding,
+    deep_python_path,
+    describe_validation_error,
+    edge_dates,
+    scan_json,
+    window_problem,
+)
+from .errors import InputError, InputProblem, JurisdictionError, RuleCatalogError
 from .jurisdiction import province_of, resolve_province
 from .localtime import today_in_shanghai
 from .report import EngineInfo, Finding, InstitutionRef, Report, Summary, Text
 from .snapshot import Snapshot
+from .vocabulary import where_to_fill_all
 
 SnapshotInput = Snapshot | Mapping[str, Any] | str | bytes | Path
 
 
-def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = value
-    return result
+_EMPTY = InputProblem("", "the input is empty: nothing to check", "输入为空：没有可检查的内容")
+_NO_FILE = InputProblem("", "no such file (or not a regular file)", "文件不存在（或不是普通文件）")
 
 
-class _DuplicateKey(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _describe_error(item: Mapping[str, Any]) -> str:
-    loc = [part for part in item["loc"] if part != "[key]"]
-    where = format_loc(loc) or "(top level)"
-    kind = item["type"]
-    if kind == "extra_forbidden":
-        return f"{where}: unknown field; check the spelling (custom data goes under an 'extensions' object)"
-    if kind == "missing":
-        return f"{where}: required field is missing"
-    if kind == "json_invalid":
-        return f"not valid JSON: {item['msg'].removeprefix('Invalid JSON: ')}"
-    if kind == "enum" and "[key]" in item["loc"]:
-        return f"{where}: unknown key; {item['msg'].replace('Input should be', 'use one of')}"
-    return f"{where}: {item['msg']}"
-
-
-def parse_snapshot(data: str | bytes, source: str = "<snapshot>") -> Snapshot:
-    """Validate JSON text strictly. Duplicate keys, unknown keys and unknown values are errors."""
+def parse_snapshot(data: str | bytes, source: str = "<snapshot>", limits: Limits | None = None) -> Snapshot:
+    """Validate JSON text strictly. Duplicate keys, unknown keys and unknown values are errors; so
+    are other encodings than UTF-8 (a UTF-8 byte-order mark is fine), and inputs past ``limits``."""
+    limits = limits or Limits.from_env()
+    if len(data) > limits.max_snapshot_bytes:
+        raise _too_large(source, len(data), limits)
+    text = check_encoding(data, source) if isinstance(data, bytes) else data.removeprefix("\ufeff")
+    if not text.strip():
+        raise InputError(source, [_EMPTY])
+    # One pass that keeps nothing (duplicate keys, depth, huge numbers), then pydantic's own parser
+    # builds the model: the document never exists as a tree of Python dicts.
+    scan_json(text, source, limits)
     try:
-        json.loads(data, object_pairs_hook=_reject_duplicate_keys)
-    except _DuplicateKey as exc:
-        raise InputError(source, [f"duplicate key {exc.key!r}: a JSON object may name a key only once"]) from None
-    except ValueError as exc:
-        raise InputError(source, [f"not valid JSON: {exc}"]) from None
-    try:
-        return Snapshot.model_validate_json(data)
+        return Snapshot.model_validate_json(text)
     except ValidationError as exc:
-        raise InputError(source, [_describe_error(e) for e in exc.errors()]) from None
+        errors = exc.errors(include_url=False, include_input=False)
+        raise InputError(
+            source,
+            capped(
+                [describe_validation_error(e) for e in errors[:MAX_PROBLEMS]],
+                len(errors) - min(len(errors), MAX_PROBLEMS),
+            ),
+        ) from None
+
+
+def _too_large(source: str, size: int, limits: Limits) -> InputError:
+    most = limits.max_snapshot_bytes
+    return InputError(
+        source,
+        [
+            InputProblem(
+                "",
+                f"the snapshot is {size:,} bytes, more than the limit of {most:,} (YIYANG_MAX_SNAPSHOT_BYTES)",
+                f"快照大小 {size:,} 字节，超过上限 {most:,} 字节（YIYANG_MAX_SNAPSHOT_BYTES）",
+            )
+        ],
+    )
 
 
 def _json_default(value: Any) -> Any:
@@ -75,27 +100,52 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot put {type(value).__name__} in a snapshot")
 
 
-def to_snapshot(value: SnapshotInput, source: str | None = None) -> Snapshot:
+def to_snapshot(value: SnapshotInput, source: str | None = None, limits: Limits | None = None) -> Snapshot:
     """A Snapshot from a model, a mapping, JSON text or bytes, or a file path (a ``Path``, or a
     string that is not JSON text: a snapshot's JSON always starts with ``{``)."""
     if isinstance(value, Snapshot):
         return value
-    if isinstance(value, str) and not value.lstrip().startswith("{"):
+    limits = limits or Limits.from_env()
+    if isinstance(value, str) and not value.lstrip().lstrip("\ufeff").startswith("{") and value.strip():
         value = Path(value)
     if isinstance(value, Path):
+        label = source or str(value)
         try:
+            if not value.is_file():
+                raise InputError(label, [_NO_FILE])
+            size = value.stat().st_size
+            if size > limits.max_snapshot_bytes:
+                raise _too_large(label, size, limits)
             text = value.read_bytes()
         except OSError as exc:
-            raise InputError(str(value), [f"cannot read the file: {exc.strerror}"]) from None
-        return parse_snapshot(text, source or str(value))
+            raise InputError(
+                label, [InputProblem("", f"cannot read the file: {exc.strerror}", f"无法读取文件：{exc.strerror}")]
+            ) from None
+        return parse_snapshot(text, label, limits)
     if isinstance(value, (str, bytes)):
-        return parse_snapshot(value, source or "<snapshot>")
+        return parse_snapshot(value, source or "<snapshot>", limits)
     # A mapping (from a vendor's code or a YAML example): through JSON, so the same strict rules apply.
+    label = source or "<snapshot>"
+    too_deep = deep_python_path(value, limits.max_depth)
+    if too_deep is not None:
+        raise InputError(
+            label,
+            [
+                InputProblem(
+                    too_deep,
+                    f"nested deeper than {limits.max_depth} levels of objects and arrays "
+                    "(the limit is YIYANG_MAX_DEPTH)",
+                    f"对象和数组嵌套超过 {limits.max_depth} 层（上限见 YIYANG_MAX_DEPTH）",
+                )
+            ],
+        )
     try:
-        encoded = json.dumps(value, default=_json_default, ensure_ascii=False)
-    except (TypeError, ValueError) as exc:
-        raise InputError(source or "<snapshot>", [f"not representable as JSON: {exc}"]) from None
-    return parse_snapshot(encoded, source or "<snapshot>")
+        encoded = json.dumps(value, default=_json_default, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise InputError(
+            label, [InputProblem("", f"not representable as JSON: {exc}", f"无法表示为 JSON：{exc}")]
+        ) from None
+    return parse_snapshot(encoded, label, limits)
 
 
 def _finding(rule: CompiledRule, result: Outcome, view: SnapshotView) -> Finding:
@@ -121,18 +171,119 @@ def evaluate_rule(rule: CompiledRule, view: SnapshotView) -> Outcome:
     # Not yet in force on as_of: no period before as_of can have been under it either.
     if view.as_of < rule.schedule.first_day:
         return not_in_force(rule.schedule.first_day)
-    applies = holds(rule.applies_to, view.snapshot, view.predicate_memo)
+    applies = holds(rule.applies_to, view.snapshot, view.predicate_memo, view.as_of)
     if applies.value is False:
         return outcome(Status.NOT_APPLICABLE, "本机构不属于该规则的适用对象", "the rule does not bind this institution")
     if applies.value is None:
         missing = sorted(set(applies.missing))
+        places = where_to_fill_all(missing)
         return outcome(
             Status.INSUFFICIENT_DATA,
-            f"无法判断是否适用，快照未提供：{'、'.join(missing)}",
-            f"cannot tell whether the rule applies; the snapshot does not give: {', '.join(missing)}",
+            f"无法判断是否适用，快照未提供：{places.zh}",
+            f"cannot tell whether the rule applies; the snapshot does not give: {places.en}",
             missing=missing,
         )
-    return rule.kind.evaluate(rule.schedule, view)
+    return judge(rule.kind, rule.schedule, view)
+
+
+# --- Time: which version judges what (docs/semantics.md, "Time"). The one place that reads a
+# rule's schedule: every kind declares its time class and is handed parameters, never versions.
+
+
+def judge(kind: CheckKind, schedule: Schedule[Any], view: SnapshotView) -> Outcome:
+    """One kind under one schedule, with the version chosen by the kind's time class."""
+    timing = kind.timing
+    if isinstance(timing, WholeCheck):
+        if timing.time is TimeClass.SNAPSHOT:
+            version = schedule.at(view.as_of)
+            if version is None:
+                return _not_in_force_on_as_of(schedule, view)
+            return timing.judge(version.params, view)
+        first, last = _window_span(view)
+        version = schedule.covering(first, last)
+        if version is None:
+            return _window_not_covered(schedule, first, last)
+        result = timing.judge(version.params, view)
+        # The finding's rule_version is the one in force on as_of; a window may have been judged
+        # under an earlier one, so say which.
+        result.evidence.setdefault("version", version.version)
+        return result
+    # Periods and events: each unit under the version in force for the whole of its span; a unit
+    # that starts after as_of has not happened yet and is handed back as such, never judged.
+    as_of = view.as_of
+    ruled: list[Ruled[Any, Any]] = []
+    later: list[Any] = []
+    for unit in timing.units(schedule.versions[-1].params, view):
+        first = unit.first
+        if first > as_of:
+            later.append(unit)
+            continue
+        version = schedule.covering(first, unit.last)
+        ruled.append(Ruled(unit, None, None) if version is None else Ruled(unit, version.params, version.version))
+    return timing.judge(schedule.versions[-1].params, ruled, later, view)
+
+
+def _not_in_force_on_as_of(schedule: Schedule[Any], view: SnapshotView) -> Outcome:
+    if view.as_of < schedule.first_day:
+        return not_in_force(schedule.first_day)
+    return outcome(
+        Status.NOT_APPLICABLE,
+        "该规则在评估日已不再施行",
+        "the rule is no longer in force on the evaluation date",
+    )
+
+
+def _window_span(view: SnapshotView) -> tuple[date, date]:
+    """The days a window measure describes: the window, cut at as_of (nothing later is known)."""
+    start, end = view.window
+    return start, max(start, min(end, view.as_of))
+
+
+def _window_not_covered(schedule: Schedule[Any], first: date, last: date) -> Outcome:
+    """No one version was in force for the whole window. The measure is one number over the whole
+    window and cannot be split: if no version was in force on any day of it the rule did not apply
+    then (``not_applicable``); if the window is partly outside the rule's time or spans two
+    versions, it could be judged on a window inside one version, which is data the institution
+    can give (``insufficient_data``)."""
+    window = {"start": first.isoformat(), "end": last.isoformat()}
+    overlapping: list[ScheduledVersion[Any]] = [
+        v for v in schedule.versions if v.start <= last and (v.until is None or first <= v.until)
+    ]
+    if not overlapping:
+        return outcome(
+            Status.NOT_APPLICABLE,
+            f"评估窗口（{first.isoformat()}至{last.isoformat()}）内该规则均未施行",
+            f"the rule was not in force on any day of the window ({first.isoformat()} to {last.isoformat()})",
+            window=window,
+            in_force_from=schedule.first_day.isoformat(),
+        )
+    evidence: dict[str, Any] = {
+        "window": window,
+        "in_force_from": overlapping[0].start.isoformat(),
+        "versions_in_window": [
+            {"version": v.version, "from": v.start.isoformat(), "until": v.until.isoformat() if v.until else None}
+            for v in overlapping
+        ],
+    }
+    if first < overlapping[0].start:
+        before_end = (overlapping[0].start - timedelta(days=1)).isoformat()
+        evidence["window_before_in_force"] = {"start": first.isoformat(), "end": before_end}
+        return outcome(
+            Status.INSUFFICIENT_DATA,
+            f"评估窗口中{first.isoformat()}至{before_end}早于该规则施行（{overlapping[0].start.isoformat()}），"
+            "整个窗口的指标无法拆分，不予评判；请提供自施行之日起的窗口数据",
+            f"the part of the window from {first.isoformat()} to {before_end} predates the rule "
+            f"(in force from {overlapping[0].start.isoformat()}); a measure over the whole window cannot be "
+            "split, so it is not judged: give a window that starts on or after that day",
+            **evidence,
+        )
+    return outcome(
+        Status.INSUFFICIENT_DATA,
+        "评估窗口跨越该规则的不同版本（或其失效日），整个窗口的指标无法拆分，不予评判",
+        "the window spans more than one version of the rule (or its end); a measure over the whole window "
+        "cannot be split, so it is not judged",
+        **evidence,
+    )
 
 
 def evaluate(catalog: Catalog, snapshot: Snapshot, as_of: date) -> Report:
@@ -165,33 +316,69 @@ class Engine:
 
     catalogs: Mapping[str, Catalog]
     forced: str | None = None
+    limits: Limits = field(default_factory=Limits.from_env)
 
     @classmethod
-    def load(cls, jurisdiction: str | None = None, rules_dir: Path | None = None) -> Engine:
+    def load(
+        cls, jurisdiction: str | None = None, rules_dir: Path | None = None, limits: Limits | None = None
+    ) -> Engine:
         """Load and compile the rules. ``jurisdiction`` forces one (``national``, ``beijing``, …);
-        without it each snapshot's own province decides."""
+        without it each snapshot's own province decides. ``limits`` caps one snapshot's size, depth
+        and window (default: :class:`Limits` with the ``YIYANG_MAX_*`` environment variables)."""
         loaded = load_rules(rules_dir)
         if loaded.problems:
             raise RuleCatalogError(loaded.problems)
         forced = None
         if jurisdiction is not None:
             forced = NATIONAL if jurisdiction.strip().lower() == NATIONAL else resolve_province(jurisdiction).slug
-        return cls(_compile_all(loaded), forced)
+        return cls(MappingProxyType(_compile_all(loaded)), forced, limits or Limits.from_env())
 
     def catalog_for(self, snapshot: Snapshot) -> Catalog:
         key = self.forced or province_of(snapshot.institution).slug
         return self.catalogs.get(key, self.catalogs[NATIONAL])
 
-    def check(self, snapshot: SnapshotInput, as_of: date | None = None, source: str | None = None) -> Report:
-        """``as_of`` overrides the snapshot's own; the default is today in Asia/Shanghai."""
+    def check(
+        self,
+        snapshot: SnapshotInput,
+        as_of: date | None = None,
+        source: str | None = None,
+        limits: Limits | None = None,
+    ) -> Report:
+        """``as_of`` overrides the snapshot's own; the default is today in Asia/Shanghai. ``limits``
+        overrides the engine's for this call. Bad input of any kind is an :class:`InputError`."""
         label = source or (str(snapshot) if isinstance(snapshot, Path) else "<snapshot>")
-        model = to_snapshot(snapshot, label)
+        limits = limits or self.limits
+        model = to_snapshot(snapshot, source, limits)
         try:
             catalog = self.catalog_for(model)
         except JurisdictionError as exc:
-            raise InputError(label, [str(exc)]) from None
+            raise InputError(label, [InputProblem("institution", str(exc), f"无法确定所在省份：{exc}")]) from None
+        window = window_problem(model, limits)
+        if window is not None:
+            raise InputError(label, [window])
         day = as_of or model.as_of or today_in_shanghai()
-        return evaluate(catalog, model, day)
+        late = calendar_problems(model, day, "as_of" if as_of is None and model.as_of is not None else "--as-of")
+        if late:
+            raise InputError(label, late)
+        try:
+            return evaluate(catalog, model, day)
+        except (OverflowError, ValueError) as exc:
+            # Period and deadline arithmetic near 0001-01-01 or 9999-12-31 leaves the calendar
+            # (OverflowError from timedelta, ValueError "year 0 is out of range" from date()).
+            # Any other ValueError is a bug of ours and must not pass for bad input.
+            if isinstance(exc, ValueError) and "out of range" not in str(exc):
+                raise
+            edges = "; ".join(edge_dates(model, day)) or "a date near 0001-01-01 or 9999-12-31"
+            raise InputError(
+                label,
+                [
+                    InputProblem(
+                        "",
+                        f"dates too near the ends of the calendar for the rules' periods and deadlines: {edges}",
+                        f"日期过于接近公历的起止（公元 1 年或 9999 年），无法计算规则的期间和期限：{edges}",
+                    )
+                ],
+            ) from None
 
 
 def _compile_all(loaded: LoadedRules) -> dict[str, Catalog]:

@@ -88,3 +88,7 @@ class RuleCatalogError(YiyangError):
 
 class JurisdictionError(YiyangError):
     pass
+
+
+class SettingsError(YiyangError, ValueError):
+    """A limit or setting (an argument or an environment variable) is not a usable value."""

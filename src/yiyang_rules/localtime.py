@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import pendulum
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import core_schema
+from pydantic_core import PydanticCustomError, core_schema
 
 SHANGHAI = pendulum.timezone("Asia/Shanghai")
 
@@ -21,7 +21,15 @@ def to_shanghai_date(value: date | datetime) -> date:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             return value.date()
-        return value.astimezone(SHANGHAI).date()
+        try:
+            return value.astimezone(SHANGHAI).date()
+        except OverflowError:
+            # 0001-01-01T00:00:00+14:00 is still 0000-12-31 in Shanghai: a day no date can hold.
+            raise PydanticCustomError(
+                "date_out_of_range",
+                "{value} falls outside the years 1 to 9999 in Asia/Shanghai time",
+                {"value": value.isoformat()},
+            ) from None
     return value
 
 

@@ -7,13 +7,17 @@ absent field means "unknown", never "false" or "none": ``activities`` left out i
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from collections.abc import Sequence
+from datetime import date
+from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .localtime import LocalDate
 from .vocabulary import (
     ActivityKind,
+    AgreementRole,
     AssessmentKind,
     FacilityKey,
     InstitutionKind,
@@ -38,7 +42,11 @@ class Window(_Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Window:
         if self.start > self.end:
-            raise ValueError(f"period.start {self.start} is after period.end {self.end}; start <= end")
+            raise PydanticCustomError(
+                "window_order",
+                "period.start {start} is after period.end {end}; start <= end",
+                {"start": self.start.isoformat(), "end": self.end.isoformat()},
+            )
         return self
 
 
@@ -63,7 +71,7 @@ class Institution(_Strict):
     @model_validator(mode="after")
     def _located(self) -> Institution:
         if self.province is None and self.region_code is None:
-            raise ValueError("give institution.province or institution.region_code")
+            raise PydanticCustomError("location_missing", "give institution.province or institution.region_code")
         return self
 
 
@@ -101,7 +109,16 @@ class PressureUlcers(_Strict):
     @model_validator(mode="after")
     def _bounded(self) -> PressureUlcers:
         if self.new_grade2_plus > self.residents:
-            raise ValueError(f"new_grade2_plus ({self.new_grade2_plus}) exceeds residents ({self.residents})")
+            raise PydanticCustomError(
+                "count_exceeds",
+                "{part} ({part_value}) exceeds {whole} ({whole_value})",
+                {
+                    "part": "new_grade2_plus",
+                    "part_value": self.new_grade2_plus,
+                    "whole": "residents",
+                    "whole_value": self.residents,
+                },
+            )
         return self
 
 
@@ -114,7 +131,16 @@ class Training(_Strict):
     @model_validator(mode="after")
     def _bounded(self) -> Training:
         if self.staff_trained > self.staff_in_scope:
-            raise ValueError(f"staff_trained ({self.staff_trained}) exceeds staff_in_scope ({self.staff_in_scope})")
+            raise PydanticCustomError(
+                "count_exceeds",
+                "{part} ({part_value}) exceeds {whole} ({whole_value})",
+                {
+                    "part": "staff_trained",
+                    "part_value": self.staff_trained,
+                    "whole": "staff_in_scope",
+                    "whole_value": self.staff_in_scope,
+                },
+            )
         return self
 
 
@@ -146,6 +172,11 @@ class TcmTechnique(_Strict):
 class Agreement(_Strict):
     id: NonEmptyStr
     partner: NonEmptyStr
+    role: AgreementRole | None = Field(
+        default=None,
+        description="this institution's side of the agreement: medical_provider (提供医疗卫生服务的一方) or "
+        "elderly_care_party (养老服务机构一方); absent: unknown",
+    )
     signed: LocalDate
     reported: LocalDate | None = None
     expires: LocalDate | None = None
@@ -154,6 +185,38 @@ class Agreement(_Strict):
     dispute_clause: StrictBool | None = None
     confidentiality_clause: StrictBool | None = None
     extensions: Extensions | None = None
+
+    def in_force_on(self, day: date) -> bool:
+        """Signed on or before ``day``, not terminated on or before it, and not lapsed: expired
+        before ``day`` without a written renewal dated on or before ``day`` (国卫办老龄发〔2020〕23号
+        六（二）: 期满后…再书面续签协议或停止合作)."""
+        if self.signed > day:
+            return False
+        if self.terminated is not None and self.terminated <= day:
+            return False
+        if self.expires is not None and self.expires < day:
+            return self.renewed is not None and self.renewed <= day
+        return True
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+def _unique_ids(items: Sequence[_HasId] | None) -> None:
+    """Residents, hazards and agreements are counted one per entry: the same id twice would count one
+    person, hazard or agreement twice, so it is an input error (activities with the same id are one
+    record given twice and count once: contract section 1)."""
+    first: dict[str, int] = {}
+    for index, item in enumerate(items or ()):
+        if item.id in first:
+            raise PydanticCustomError(
+                "duplicate_id",
+                "id '{id}' is already used by entry [{first}]: list each one once",
+                {"id": item.id, "index": index, "first": first[item.id]},
+            )
+        first[item.id] = index
 
 
 class Snapshot(_Strict):
@@ -171,3 +234,9 @@ class Snapshot(_Strict):
     tcm_techniques: list[TcmTechnique] | None = None
     agreements: list[Agreement] | None = None
     extensions: Extensions | None = None
+
+    @field_validator("residents", "hazards", "agreements")
+    @classmethod
+    def _each_listed_once(cls, items: list[Any] | None) -> list[Any] | None:
+        _unique_ids(items)
+        return items

@@ -68,6 +68,36 @@ PRIMARY_CARE_LABELS: dict[PrimaryCareType, Label] = {
 }
 
 
+# The 基层医疗卫生机构 that provide 基本公共卫生服务 and 家庭医生签约服务 to a population: the subjects
+# of the family-doctor, health-record and home-round duties. A 诊所/医务室/护理站 (a nursing home's
+# in-house infirmary among them) is a 基层医疗卫生机构 in law but has no such population to serve.
+COMMUNITY_PUBLIC_HEALTH_TYPES: frozenset[PrimaryCareType] = frozenset(
+    {
+        PrimaryCareType.COMMUNITY_HEALTH_CENTER,
+        PrimaryCareType.COMMUNITY_HEALTH_STATION,
+        PrimaryCareType.TOWNSHIP_HEALTH_CENTER,
+        PrimaryCareType.VILLAGE_CLINIC,
+    }
+)
+
+
+class AgreementRole(StrEnum):
+    """Which side of a cooperation agreement (国卫办老龄发〔2020〕23号) the institution is on."""
+
+    MEDICAL_PROVIDER = "medical_provider"
+    ELDERLY_CARE_PARTY = "elderly_care_party"
+
+
+AGREEMENT_ROLE_LABELS: dict[AgreementRole, Label] = {
+    AgreementRole.MEDICAL_PROVIDER: Label(
+        "提供医疗卫生服务的签约医疗卫生机构", "the medical institution that provides services under the agreement"
+    ),
+    AgreementRole.ELDERLY_CARE_PARTY: Label(
+        "接受服务的签约养老服务机构", "the elderly-care institution that receives services under the agreement"
+    ),
+}
+
+
 class AssessmentKind(StrEnum):
     ADMISSION = "admission"
     DYNAMIC = "dynamic"
@@ -130,8 +160,10 @@ POLICY_LABELS: dict[PolicyKey, Label] = {
         "安全风险分级管控和隐患排查治理双重预防机制",
         "dual prevention mechanism (graded risk control, hazard investigation)",
     ),
-    PolicyKey.EMERGENCY_PLAN: Label("突发事件应急处置预案", "emergency response plan"),
-    PolicyKey.INFECTION_EMERGENCY_PLAN: Label("传染病防控应急处置预案", "infectious-disease emergency plan"),
+    PolicyKey.EMERGENCY_PLAN: Label("安全生产应急预案", "work-safety emergency plan"),
+    PolicyKey.INFECTION_EMERGENCY_PLAN: Label(
+        "传染病防控（突发公共卫生事件）应急处置预案", "infectious-disease (public-health emergency) response plan"
+    ),
     PolicyKey.INFECTION_CONTROL_MECHANISM: Label(
         "传染病防控和院感管理机制", "infectious-disease and infection-control mechanism"
     ),
@@ -217,6 +249,8 @@ class PracticeKey(StrEnum):
     FAMILY_DOCTOR_APPOINTMENT_REFERRAL = "family_doctor_appointment_referral"
     MULTI_SITE_PRACTICE_FILED = "multi_site_practice_filed"
     MEDICAL_LIABILITY_INSURANCE = "medical_liability_insurance"
+    INFECTION_RESPONSIBILITY_LIST = "infection_responsibility_list"
+    FREE_HEALTH_CHECKUP_FOR_SIGNED_HOMES = "free_health_checkup_for_signed_homes"
 
 
 PRACTICE_LABELS: dict[PracticeKey, Label] = {
@@ -277,7 +311,8 @@ PRACTICE_LABELS: dict[PracticeKey, Label] = {
         "严格执行传染病防控和医疗机构感染防控各项要求", "follows infection-control requirements"
     ),
     PracticeKey.LICENSED_MEDICAL_PRACTICE_ONLY: Label(
-        "诊疗活动依法依规开展", "medical services provided only lawfully"
+        "诊疗活动依法依规开展（无执业许可或备案不开展诊疗）",
+        "medical services provided only lawfully (none without a licence or filing)",
     ),
     PracticeKey.STAFF_SAFETY_TRAINING: Label("全员安全教育培训", "safety education and training for all staff"),
     PracticeKey.REMOTE_SERVICES_COOPERATION: Label(
@@ -295,6 +330,14 @@ PRACTICE_LABELS: dict[PracticeKey, Label] = {
     ),
     PracticeKey.MEDICAL_LIABILITY_INSURANCE: Label(
         "医疗卫生人员医疗责任险申报缴纳", "medical liability insurance taken out for the staff"
+    ),
+    PracticeKey.INFECTION_RESPONSIBILITY_LIST: Label(
+        "落实医疗机构传染病防控责任清单各项任务",
+        "the tasks of the medical institutions' infectious-disease responsibility list carried out",
+    ),
+    PracticeKey.FREE_HEALTH_CHECKUP_FOR_SIGNED_HOMES: Label(
+        "为签约养老服务机构内符合条件的65岁及以上老年人提供免费健康体检和健康管理服务",
+        "free health check-ups and health management for eligible residents aged 65 or over of the signed homes",
     ),
     PracticeKey.HOMEBOUND_ELDERLY_LEDGER: Label(
         "为居家行动不便或确有困难的老年人建立台账", "ledger of home-bound elderly people with difficulties"
@@ -352,6 +395,167 @@ _FACT_LABELS: dict[str, Label] = {
 }
 
 
+_FACT_ITEMS: tuple[tuple[str, str, Label], ...] = tuple(
+    (section, key, label)
+    for section, labels in (
+        ("policies", POLICY_LABELS),
+        ("facilities", FACILITY_LABELS),
+        ("practices", PRACTICE_LABELS),
+    )
+    for key, label in labels.items()
+)
+
+
 def fact_label(path: str) -> Label:
     """The bilingual label of a fact path such as ``policies.hazard_ledger``."""
     return _FACT_LABELS.get(path, Label(path, path))
+
+
+ASSESSMENT_LABELS: dict[AssessmentKind, Label] = {
+    AssessmentKind.ADMISSION: Label("入住评估", "admission assessment"),
+    AssessmentKind.DYNAMIC: Label("动态评估", "dynamic assessment"),
+}
+
+
+# Where each part of a snapshot is filled in: the workbook sheet of each top-level snapshot field,
+# and the label of each field below it (keys are field paths without list indexes). The workbook
+# template, the workbook reader and the findings' "missing" messages all read these two tables,
+# so a finding names the sheet and the row or column a person fills in, not a field path. A field
+# without an entry keeps its path as its label.
+SHEET_LABELS: dict[str, Label] = {
+    "schema_version": Label("机构信息", "Institution"),
+    "as_of": Label("机构信息", "Institution"),
+    "period": Label("机构信息", "Institution"),
+    "institution": Label("机构信息", "Institution"),
+    "extensions": Label("机构信息", "Institution"),
+    "activities": Label("活动记录", "Activities"),
+    "residents": Label("入住老年人", "Residents"),
+    "residents.assessments": Label("老年人评估", "Assessments"),
+    "hazards": Label("隐患台账", "Hazards"),
+    "tcm_techniques": Label("中医适宜技术", "TCM techniques"),
+    "agreements": Label("签约协议", "Agreements"),
+    "quality": Label("质量指标", "Quality"),
+    "policies": Label("制度与设施", "Systems and facilities"),
+    "facilities": Label("制度与设施", "Systems and facilities"),
+    "practices": Label("制度与设施", "Systems and facilities"),
+}
+
+FIELD_LABELS: dict[str, Label] = {
+    "as_of": Label("评估日", "evaluation date"),
+    "period.start": Label("评估期间开始", "period start"),
+    "period.end": Label("评估期间结束", "period end"),
+    "extensions": Label("扩展数据（JSON）", "extensions (JSON)"),
+    "policies": Label("制度类事项", "written systems"),
+    "facilities": Label("设施类事项", "facilities"),
+    "practices": Label("工作机制与做法类事项", "practices"),
+    "institution.id": Label("机构编号（统一社会信用代码）", "institution id"),
+    "institution.name": Label("机构名称", "institution name"),
+    "institution.province": Label("所在省份", "province"),
+    "institution.region_code": Label("行政区划代码", "region code"),
+    "institution.kinds": Label("机构类型", "institution kinds"),
+    "institution.primary_care_type": Label("基层医疗卫生机构类型", "primary-care type"),
+    "institution.public": Label("是否公立机构", "public institution"),
+    "institution.extensions": Label("机构扩展数据（JSON）", "institution extensions (JSON)"),
+    **{f"institution.qualifications.{k}": v for k, v in QUALIFICATION_LABELS.items()},
+    "activities.id": Label("记录编号", "record id"),
+    "activities.kind": Label("活动类型", "activity kind"),
+    "activities.date": Label("日期", "date"),
+    "activities.topic": Label("主题", "topic"),
+    "activities.participants": Label("参加人数", "participants"),
+    "activities.note": Label("备注", "note"),
+    "activities.extensions": Label("扩展数据（JSON）", "extensions (JSON)"),
+    "residents.id": Label("老年人编号", "resident id"),
+    "residents.admitted": Label("入住日期", "admitted"),
+    "residents.discharged": Label("离院日期", "discharged"),
+    "residents.age": Label("年龄", "age"),
+    "residents.assessments": Label("评估记录", "assessments"),
+    "residents.assessments.kind": Label("评估类型", "assessment kind"),
+    "residents.assessments.date": Label("评估日期", "assessment date"),
+    "residents.service_plan": Label("已制定针对性服务方案", "individual service plan drawn up"),
+    "residents.extensions": Label("扩展数据（JSON）", "extensions (JSON)"),
+    "quality.pressure_ulcers": Label("压疮", "pressure ulcers"),
+    "quality.pressure_ulcers.residents": Label("压疮统计：入住老年人数", "pressure ulcers: residents"),
+    "quality.pressure_ulcers.new_grade2_plus": Label(
+        "压疮统计：新发Ⅱ度及以上压疮人数", "pressure ulcers: new grade II+ cases"
+    ),
+    "quality.training": Label("培训", "training"),
+    "quality.training.staff_in_scope": Label(
+        "培训统计：管理人员和专业技术人员数", "training: managers and professional staff"
+    ),
+    "quality.training.staff_trained": Label("培训统计：其中已培训人数", "training: of whom trained"),
+    "hazards.id": Label("隐患编号", "hazard id"),
+    "hazards.found": Label("发现日期", "found"),
+    "hazards.rectified": Label("整改完成日期", "rectified"),
+    "hazards.plan": Label("整改方案", "rectification plan"),
+    "hazards.plan.responsible": Label("整改责任人", "plan: responsible"),
+    "hazards.plan.deadline": Label("整改时限", "plan: deadline"),
+    "hazards.plan.measures": Label("整改措施", "plan: measures"),
+    "hazards.description": Label("隐患描述", "description"),
+    "hazards.extensions": Label("扩展数据（JSON）", "extensions (JSON)"),
+    "tcm_techniques.name": Label("技术名称", "technique"),
+    "tcm_techniques.category": Label("技术类别", "category"),
+    "agreements.id": Label("协议编号", "agreement id"),
+    "agreements.partner": Label("合作方", "partner"),
+    "agreements.signed": Label("签订日期", "signed"),
+    "agreements.reported": Label("报备日期", "reported"),
+    "agreements.expires": Label("到期日期", "expires"),
+    "agreements.renewed": Label("书面续签日期", "renewed"),
+    "agreements.terminated": Label("终止日期", "terminated"),
+    "agreements.dispute_clause": Label("含纠纷处置责任条款", "dispute clause"),
+    "agreements.confidentiality_clause": Label("含保密条款", "confidentiality clause"),
+    "agreements.role": Label("本机构在协议中的角色", "this institution's role in the agreement"),
+    "agreements.extensions": Label("扩展数据（JSON）", "extensions (JSON)"),
+    **{f"{section}.{key}": label for section, key, label in _FACT_ITEMS},
+}
+
+
+def generic_path(path: str) -> str:
+    """``residents[3].age`` → ``residents.age``; ``institution.qualifications.x`` stays."""
+    return ".".join(part.split("[", 1)[0] for part in path.split("."))
+
+
+def sheet_of(path: str) -> Label:
+    """The workbook sheet where the field at ``path`` is filled in (the path itself if none is)."""
+    generic = generic_path(path)
+    while generic:
+        if generic in SHEET_LABELS:
+            return SHEET_LABELS[generic]
+        generic = generic.rpartition(".")[0]
+    return Label(path, path)
+
+
+def where_to_fill(path: str) -> Label:
+    """``practices.cooperation_mechanism`` → 「制度与设施」：签约双方沟通协作工作机制."""
+    sheet = sheet_of(path)
+    if sheet == Label(path, path):
+        return sheet
+    field = FIELD_LABELS.get(generic_path(path))
+    if generic_path(path) in SHEET_LABELS:
+        return Label(f"「{sheet.zh}」", f"the “{sheet.en}” sheet")
+    if field is None:
+        return Label(f"「{sheet.zh}」：{path}", f"the “{sheet.en}” sheet: {path}")
+    return Label(f"「{sheet.zh}」：{field.zh}", f"the “{sheet.en}” sheet: {field.en}")
+
+
+def where_to_fill_all(paths: list[str] | tuple[str, ...]) -> Label:
+    """Several fields at once, grouped by sheet, each named once (``residents[0].age``,
+    ``residents[1].age``… → 「入住老年人」：年龄)."""
+    groups: dict[Label, list[Label]] = {}
+    for path in paths:
+        sheet = sheet_of(path)
+        field = FIELD_LABELS.get(generic_path(path))
+        fields = groups.setdefault(sheet, [])
+        if generic_path(path) in SHEET_LABELS or sheet == Label(path, path):
+            continue
+        label = field or Label(path, path)
+        if label not in fields:
+            fields.append(label)
+    zh, en = [], []
+    for sheet, fields in groups.items():
+        if sheet.zh in paths:  # a path without a sheet: the path itself
+            zh.append(sheet.zh)
+            en.append(sheet.en)
+            continue
+        zh.append(f"「{sheet.zh}」" + (f"：{'、'.join(f.zh for f in fields)}" if fields else ""))
+        en.append(f"the “{sheet.en}” sheet" + (f": {'; '.join(f.en for f in fields)}" if fields else ""))
+    return Label("；".join(zh), "; ".join(en))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
+import errno
+import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,33 +47,130 @@ class _Builder(_BaseLoader):  # type: ignore[valid-type,misc]
     pass
 
 
-def _build(loader: _Builder, node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Any:
-    lines[path] = node.start_mark.line + 1
+# A rule file is a few hundred nodes; aliases may repeat parts of it, within reason. Past these a
+# file is refused (an alias "billion laughs" of 2.6 KB would otherwise expand to gigabytes).
+MAX_NODES = 100_000
+MAX_DEPTH = 64
+MAX_FILE_BYTES = 1_000_000
+MAX_INTEGER = 2**63 - 1
+
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp"))
+
+
+class _Budget:
+    __slots__ = ("nodes",)
+
+    def __init__(self) -> None:
+        self.nodes = 0
+
+
+def _line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _check_tag(node: yaml.Node) -> None:
+    allowed: frozenset[str] | set[str] = _SCALAR_TAGS
     if isinstance(node, yaml.MappingNode):
+        allowed = {_MAP_TAG}
+    elif isinstance(node, yaml.SequenceNode):
+        allowed = {_SEQ_TAG}
+    if node.tag not in allowed:
+        raise YamlError(f"the tag {node.tag!r} is not allowed in a rule file; remove it", _line(node))
+
+
+def _scalar(loader: _Builder, node: yaml.Node) -> Any:
+    _check_tag(node)
+    if node.tag == "tag:yaml.org,2002:int" and len(str(node.value).lstrip("+-").replace("_", "")) > 19:
+        raise YamlError(f"the number {str(node.value)[:12]}… is too large (the largest is {MAX_INTEGER})", _line(node))
+    try:
+        value = loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError, yaml.YAMLError) as exc:
+        text = str(node.value)
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise YamlError(f"{shown!r} cannot be read: {exc}", _line(node)) from None
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
+        raise YamlError(f"the number {str(node.value)[:12]}… is too large (the largest is {MAX_INTEGER})", _line(node))
+    return value
+
+
+def _build(
+    loader: _Builder, node: yaml.Node, path: Path_, lines: dict[Path_, int], budget: _Budget, open_nodes: set[int]
+) -> Any:
+    budget.nodes += 1
+    if budget.nodes > MAX_NODES:
+        raise YamlError(
+            f"the file expands to more than {MAX_NODES:,} values (YAML aliases repeating aliases?); refused",
+            _line(node),
+        )
+    if len(path) > MAX_DEPTH:
+        raise YamlError(f"nested deeper than {MAX_DEPTH} levels", _line(node))
+    if id(node) in open_nodes:
+        raise YamlError("a YAML alias refers to a node that contains it (a recursive alias)", _line(node))
+    lines[path] = _line(node)
+    if isinstance(node, yaml.MappingNode):
+        _check_tag(node)
+        open_nodes.add(id(node))
         loader.flatten_mapping(node)
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, (str, int)):
-                raise YamlError(f"mapping keys must be strings, got {key!r}", key_node.start_mark.line + 1)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlError("mapping keys must be strings, not a list or a mapping", _line(key_node))
+            key = _scalar(loader, key_node)
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                raise YamlError(f"mapping keys must be strings, got {key!r}", _line(key_node))
             if key in result:
                 raise YamlError(
                     f"duplicate key {key!r} (first at line {lines[(*path, key)]}); keep one of them",
-                    key_node.start_mark.line + 1,
+                    _line(key_node),
                 )
-            result[key] = _build(loader, value_node, (*path, key), lines)
+            result[key] = _build(loader, value_node, (*path, key), lines, budget, open_nodes)
+        open_nodes.discard(id(node))
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item, (*path, i), lines) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+        _check_tag(node)
+        open_nodes.add(id(node))
+        items = [_build(loader, item, (*path, i), lines, budget, open_nodes) for i, item in enumerate(node.value)]
+        open_nodes.discard(id(node))
+        return items
+    return _scalar(loader, node)
+
+
+_OPENERS = (
+    yaml.BlockMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.FlowSequenceStartToken,
+)
+_CLOSERS = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse nesting past MAX_DEPTH before the parser builds nodes: libyaml's composer recurses in
+    C, and tens of thousands of ``[`` overflow the C stack (a crash, not an exception). The scanner
+    that counts here is a loop."""
+    scanner = _Builder(text)
+    try:
+        depth = 0
+        while (token := scanner.get_token()) is not None:
+            if isinstance(token, _OPENERS):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlError(f"nested deeper than {MAX_DEPTH} levels", int(token.start_mark.line) + 1)
+            elif isinstance(token, _CLOSERS):
+                depth -= 1
+    finally:
+        scanner.dispose()
 
 
 def load_yaml_text(text: str) -> LoadedYaml:
     loader = _Builder(text)
     try:
+        _check_nesting(text)
         node = loader.get_single_node()
         lines: dict[Path_, int] = {}
-        data = None if node is None else _build(loader, node, (), lines)
+        data = None if node is None else _build(loader, node, (), lines, _Budget(), set())
         return LoadedYaml(data, lines)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -77,9 +178,51 @@ def load_yaml_text(text: str) -> LoadedYaml:
         raise YamlError(f"not valid YAML: {exc.problem or exc}", line) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"not valid YAML: {exc}", None) from None
+    except RecursionError:
+        raise YamlError(f"nested deeper than {MAX_DEPTH} levels", None) from None
     finally:
         loader.dispose()
 
 
-def load_yaml_file(path: Path) -> LoadedYaml:
-    return load_yaml_text(path.read_text(encoding="utf-8"))
+def decode_yaml_bytes(data: bytes) -> str:
+    """UTF-8 text (a byte-order mark is accepted); other encodings are a YamlError naming the line
+    of the first byte that cannot be read, and what the file probably is."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:64]:
+        raise YamlError("the file is UTF-16 (or another wide encoding), not UTF-8: save it as UTF-8", 1)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        try:
+            data.decode("gb18030")
+            what = "it looks like GB18030/GBK: convert it with iconv -f GB18030 -t UTF-8, or save it as UTF-8"
+        except UnicodeDecodeError:
+            what = "save it as UTF-8"
+        raise YamlError(f"not UTF-8 text (byte 0x{data[exc.start]:02x} on this line): {what}", line) from None
+
+
+def read_regular_file(path: Path, root: Path | None = None, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of ``path`` if it is a regular file (inside ``root`` when given), else OSError with
+    a reason and nothing read: a symbolic link out of the pack, a FIFO (which would block forever),
+    a device or a socket is never opened for reading, so its contents cannot leak into a log."""
+    if root is not None:
+        resolved = path.resolve()
+        if not resolved.is_relative_to(root.resolve()):
+            raise OSError(errno.EPERM, "a symbolic link that leads out of the pack; not read")
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(errno.EPERM, "not a regular file (a FIFO, device or socket); not read")
+    if info.st_size > limit:
+        raise OSError(errno.EFBIG, f"{info.st_size:,} bytes, more than the {limit:,} a rule file may have")
+    # O_NONBLOCK: should the file be swapped for a FIFO after the check, opening it still returns.
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(errno.EPERM, "not a regular file; not read")
+        return handle.read(limit + 1)[:limit]
+
+
+def load_yaml_file(path: Path, root: Path | None = None) -> LoadedYaml:
+    return load_yaml_text(decode_yaml_bytes(read_regular_file(path, root)))

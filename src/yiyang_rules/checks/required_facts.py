@@ -12,8 +12,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..conditions import Condition, fact_path_field, fact_value, holds, validate_fact_path
-from ..vocabulary import fact_label
-from .base import CheckParams, Outcome, Schedule, SnapshotView, Status, current, outcome
+from ..vocabulary import fact_label, sheet_of, where_to_fill_all
+from .base import CheckParams, Outcome, SnapshotView, Status, outcome
 
 KIND = "required_facts"
 
@@ -34,21 +34,21 @@ class Params(CheckParams):
 
 def _describe(requirement: FactRequirement) -> tuple[str, str]:
     label = fact_label(requirement.fact)
+    sheet = sheet_of(requirement.fact)
+    zh, en = f"{label.zh}（「{sheet.zh}」）", f"{label.en} (the “{sheet.en}” sheet)"
     if requirement.expected:
-        return label.zh, label.en
-    return f"不得存在：{label.zh}", f"must not: {label.en}"
+        return zh, en
+    return f"不得存在：{zh}", f"must not: {en}"
 
 
-def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
-    version = current(schedule, view)
-    if isinstance(version, Outcome):
-        return version
+def evaluate(params: Params, view: SnapshotView) -> Outcome:
+    """Facts as they stand on ``as_of``, under the version the engine chose (in force on ``as_of``)."""
     items: list[dict[str, Any]] = []
     failed: list[FactRequirement] = []
     unknown: list[str] = []
-    for requirement in version.params.facts:
+    for requirement in params.facts:
         if requirement.when is not None:
-            applies = holds(requirement.when, view.snapshot)
+            applies = holds(requirement.when, view.snapshot, as_of=view.as_of)
             if applies.value is False:
                 continue
             if applies.value is None:
@@ -72,10 +72,11 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
             **({"missing": unknown} if unknown else {}),
         )
     if unknown:
+        places = where_to_fill_all(unknown)
         return outcome(
             Status.INSUFFICIENT_DATA,
-            f"快照未提供：{'、'.join(unknown)}",
-            f"the snapshot does not give: {', '.join(unknown)}",
+            f"快照未提供：{places.zh}",
+            f"the snapshot does not give: {places.en}",
             facts=items,
             missing=unknown,
         )
@@ -84,8 +85,8 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
             Status.NOT_APPLICABLE, "本机构不适用其中任何一项", "none of the items applies to this institution"
         )
     checked = {i["fact"] for i in items}
-    zh = "；".join(_describe(r)[0] for r in version.params.facts if r.fact in checked)
-    en = "; ".join(_describe(r)[1] for r in version.params.facts if r.fact in checked)
+    zh = "；".join(_describe(r)[0] for r in params.facts if r.fact in checked)
+    en = "; ".join(_describe(r)[1] for r in params.facts if r.fact in checked)
     return outcome(Status.COMPLIANT, f"符合：{zh}", f"met: {en}", facts=items)
 
 

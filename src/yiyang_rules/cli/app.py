@@ -47,9 +47,10 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_BAD_INPUT)
 
 
-def _report_input_error(error: InputError) -> None:
+def _report_input_error(error: InputError, lang: str = "en") -> None:
     for problem in error.problems:
-        typer.echo(f"error: {error.source}: {problem}", err=True)
+        where = f"{problem.path}: " if problem.path else ""
+        typer.echo(f"error: {error.source}: {where}{problem.message(lang)}", err=True)
 
 
 def _load_engine(jurisdiction: str | None) -> Engine:
@@ -80,6 +81,14 @@ def _snapshot_items(path: Path) -> Iterator[_Item | InputError]:
     """The snapshots of one file: a .jsonl file gives one per line, streamed."""
     if not path.is_file():
         yield InputError(str(path), ["no such file"])
+        return
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".et", ".ods"):
+        from ..workbook.reader import workbook_json  # noqa: PLC0415 - openpyxl only for workbooks
+
+        try:
+            yield _Item(str(path), workbook_json(path, str(path)))
+        except InputError as exc:
+            yield exc
         return
     if path.suffix.lower() == ".jsonl":
         with path.open("rb") as handle:
@@ -131,13 +140,13 @@ def check(
         for path in snapshots:
             for item in _snapshot_items(path):
                 if isinstance(item, InputError):
-                    _report_input_error(item)
+                    _report_input_error(item, lang)
                     bad_input = True
                     continue
                 try:
                     report = engine.check(item.data, as_of=day, source=item.source)
                 except InputError as exc:
-                    _report_input_error(exc)
+                    _report_input_error(exc, lang)
                     bad_input = True
                     continue
                 out.write(renderer.render(report, lang))
@@ -310,6 +319,13 @@ def diff_layers(
             typer.echo(f"      {slug} from {change.in_force_from}: {json.dumps(change.new_check, ensure_ascii=False)}")
         elif change.operation == "add":
             typer.echo(f"      from {change.in_force_from}: {json.dumps(change.new_check, ensure_ascii=False)}")
+        for field_change in change.changes:  # applies_to, title, notes changed by an overlay
+            before, after = field_change.before, field_change.after
+            if field_change.field in ("applies_to", "title"):
+                before = before["zh"] if before else "—"
+                after = after["zh"]
+            typer.echo(f"      {field_change.field}: national: {before}")
+            typer.echo(f"      {field_change.field}: {slug}: {after}")
     counts = {op: sum(1 for c in changes if c.operation == op) for op in marks}
     typer.echo(", ".join(f"{n} {op}" for op, n in counts.items()))
 
@@ -334,6 +350,11 @@ def main() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_VIOLATION)
 
+
+# Workbook commands (template, import, export, rules facts) live in their own module.
+from .workbook_cmds import register as _register_workbook_commands  # noqa: E402
+
+_register_workbook_commands(app, rules_app)
 
 # `yiyang serve` (the HTTP service): the command imports the server only when it runs.
 from .serve_cmd import serve  # noqa: E402

@@ -1,0 +1,193 @@
+"""Workbook commands: ``template``, ``import``, ``export`` and ``rules facts``.
+
+openpyxl is imported inside the commands, so that ``yiyang check x.json`` starts without it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..catalog import NATIONAL, Catalog
+from ..engine import Engine
+from ..errors import InputError, JurisdictionError
+
+EXIT_BAD_INPUT = 2
+_LANG_HELP = "zh or en: the workbook's sheet names, headers and labels"
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+def _lang(lang: str) -> str:
+    if lang not in ("zh", "en"):
+        raise _fail(f"--lang {lang!r} is unknown; use zh or en")
+    return lang
+
+
+def report_problems(error: InputError, lang: str) -> None:
+    """Every problem on its own line: ``error: 台账.xlsx: 活动记录!B14: 「日期」…``."""
+    for problem in error.problems:
+        where = f"{problem.path}: " if problem.path else ""
+        typer.echo(f"error: {error.source}: {where}{problem.message(lang)}", err=True)
+
+
+def _catalog(jurisdiction: str | None, engine: Engine | None = None) -> Catalog:
+    from ..jurisdiction import resolve_province  # noqa: PLC0415
+
+    engine = engine or Engine.load()
+    if jurisdiction is None or jurisdiction.strip().lower() == NATIONAL:
+        return engine.catalogs[NATIONAL]
+    try:
+        slug = resolve_province(jurisdiction).slug
+    except JurisdictionError as exc:
+        raise _fail(f"--jurisdiction: {exc}") from None
+    return engine.catalogs.get(slug, engine.catalogs[NATIONAL])
+
+
+def _write_bytes(path: Path, content: bytes) -> None:
+    try:
+        path.write_bytes(content)
+    except OSError as exc:
+        raise _fail(f"{path}: {exc.strerror}") from None
+
+
+def template(
+    jurisdiction: Annotated[
+        str | None, typer.Option("--jurisdiction", "-j", help="national (default) or a province: 北京, beijing, 110000")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="the .xlsx to write")] = None,
+    lang: Annotated[str, typer.Option("--lang", help=_LANG_HELP)] = "zh",
+) -> None:
+    """Write a blank self-check workbook (台账模板) for a jurisdiction's rules."""
+    from ..workbook.writer import write_workbook  # noqa: PLC0415 - openpyxl only for workbooks
+
+    catalog = _catalog(jurisdiction)
+    target = output or Path(f"yiyang-{'-'.join(catalog.layers[1:]) or NATIONAL}.xlsx")
+    _write_bytes(target, write_workbook(None, catalog, _lang(lang)))
+    typer.echo(f"{target}", err=True)
+
+
+def import_workbook(
+    workbook: Annotated[Path, typer.Argument(help="a filled-in workbook (.xlsx)")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="write the snapshot JSON here")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="zh or en, for error messages")] = "zh",
+) -> None:
+    """Read a workbook into a snapshot JSON; every unreadable cell is reported (exit 2)."""
+    from ..workbook.reader import read_workbook  # noqa: PLC0415
+
+    _lang(lang)
+    if not workbook.is_file():
+        raise _fail(f"{workbook}: no such file")
+    try:
+        snapshot = read_workbook(workbook, str(workbook))
+    except InputError as exc:
+        report_problems(exc, lang)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    text = json.dumps(snapshot.model_dump(mode="json", exclude_unset=True), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _write_bytes(output, text.encode())
+
+
+def export(
+    snapshot: Annotated[Path, typer.Argument(help="a snapshot .json")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="the .xlsx to write")] = None,
+    jurisdiction: Annotated[
+        str | None,
+        typer.Option("--jurisdiction", "-j", help="whose questionnaire to include (default: the snapshot's province)"),
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help=_LANG_HELP)] = "zh",
+) -> None:
+    """Write a snapshot as a workbook, to review and correct it in Excel or WPS."""
+    from ..workbook.writer import write_workbook  # noqa: PLC0415
+
+    _lang(lang)
+    engine = Engine.load()
+    try:
+        model = _to_snapshot(snapshot)
+        catalog = _catalog(jurisdiction, engine) if jurisdiction else engine.catalog_for(model)
+        content = write_workbook(model, catalog, lang)
+    except InputError as exc:
+        report_problems(InputError(str(snapshot), exc.problems), lang)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except JurisdictionError as exc:
+        raise _fail(f"{snapshot}: {exc}") from None
+    target = output or snapshot.with_suffix(".xlsx")
+    _write_bytes(target, content)
+    typer.echo(f"{target}", err=True)
+
+
+def _to_snapshot(path: Path) -> Any:
+    from ..engine import to_snapshot  # noqa: PLC0415
+
+    return to_snapshot(path)
+
+
+def rules_facts(
+    jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", "-j", help="national or a province")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table, json or markdown")] = "table",
+    lang: Annotated[str, typer.Option("--lang")] = "zh",
+) -> None:
+    """What a jurisdiction's rules need (yes/no facts, ledgers, figures): where each is filled in, which
+    rules read it, and their citations."""
+    from ..workbook.needs import needs  # noqa: PLC0415
+
+    _lang(lang)
+    if output_format not in ("table", "json", "markdown"):
+        raise _fail(f"--format {output_format!r} is unknown; use table, json or markdown")
+    catalog = _catalog(jurisdiction)
+    found = needs(catalog)
+
+    def pick(label: Any) -> str:
+        return str(label.en if lang == "en" else label.zh)
+
+    if output_format == "json":
+        rows = [
+            {
+                "path": n.path,
+                "label": {"zh": n.label.zh, "en": n.label.en},
+                "sheet": {"zh": n.sheet.zh, "en": n.sheet.en},
+                "rules": [
+                    {
+                        "id": r.id,
+                        "title": {"zh": r.title.zh, "en": r.title.en},
+                        "level": r.level.value,
+                        "citations": [{"document": c.document, "article": c.article} for c in r.citations],
+                    }
+                    for r in n.rules
+                ],
+            }
+            for n in found
+        ]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if output_format == "markdown":
+        head = ("事项", "填写位置", "规则", "依据") if lang == "zh" else ("fact", "filled in", "rules", "citations")
+        lines = [f"| {' | '.join(head)} |", "|---|---|---|---|"]
+        for n in found:
+            rules = "<br>".join(f"`{r.id}` {pick(r.title)}" for r in n.rules)
+            cites = "<br>".join(dict.fromkeys(f"{c.document} {c.article}" for r in n.rules for c in r.citations))
+            lines.append(f"| {pick(n.label)} | {pick(n.sheet)} | {rules} | {cites} |")
+        typer.echo("\n".join(lines))
+        return
+    for n in found:
+        typer.echo(f"{pick(n.place)}    [{n.path}]")
+        for r in n.rules:
+            cites = "；".join(f"{c.document} {c.article}" for c in r.citations)
+            typer.echo(f"    {r.id}  {pick(r.title)}  ({cites})")
+    typer.echo(f"{len(found)} items needed by the rules of {' + '.join(catalog.layers)}")
+
+
+def register(app: typer.Typer, rules_app: typer.Typer) -> None:
+    app.command("template")(template)
+    app.command("import")(import_workbook)
+    app.command("export")(export)
+    rules_app.command("facts")(rules_facts)
