@@ -11,7 +11,7 @@ from pathlib import Path
 from yiyang_rules.render import RENDERERS
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "yiyang_rules"
-OUTER = {"cli", "render"}
+OUTER = {"cli", "render", "server"}
 
 
 def _imports(path: Path) -> set[str]:
@@ -30,7 +30,7 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
-def test_the_core_never_imports_the_cli_or_the_renderers() -> None:
+def test_the_core_never_imports_the_cli_the_renderers_or_the_server() -> None:
     offenders = []
     for path in PACKAGE.rglob("*.py"):
         top = path.relative_to(PACKAGE).parts[0]
@@ -45,7 +45,8 @@ def test_the_core_never_imports_the_cli_or_the_renderers() -> None:
 def test_importing_the_library_loads_no_cli_renderer_or_rule_file() -> None:
     code = (
         "import sys, yiyang_rules, yiyang_rules.engine;"
-        "outer = ('yiyang_rules.cli', 'yiyang_rules.render', 'typer', 'rich');"
+        "outer = ('yiyang_rules.cli', 'yiyang_rules.render', 'yiyang_rules.server',"
+        " 'typer', 'rich', 'starlette', 'uvicorn');"
         "print(sorted(m for m in sys.modules if m.startswith(outer)))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -55,3 +56,14 @@ def test_importing_the_library_loads_no_cli_renderer_or_rule_file() -> None:
 def test_renderers_are_a_registry_of_render_functions() -> None:
     assert {"table", "json", "markdown", "sarif"} <= set(RENDERERS)
     assert all(callable(r.render) for r in RENDERERS.values())
+
+
+def test_the_server_is_an_outer_layer_over_the_core() -> None:
+    """The service uses the engine and the report, like the CLI does, but never the CLI itself."""
+    offenders = []
+    for path in (PACKAGE / "server").rglob("*.py"):
+        bad = {m for m in _imports(path) if m.split(".")[0] == "cli"}
+        if bad:
+            offenders.append(f"{path.relative_to(PACKAGE)} imports {sorted(bad)}")
+    assert offenders == []
+    assert {"engine", "report"} <= {m for p in (PACKAGE / "server").rglob("*.py") for m in _imports(p)}

@@ -274,3 +274,8 @@ def main() -> None:
 from .workbook_cmds import register as _register_workbook_commands  # noqa: E402
 
 _register_workbook_commands(app, rules_app)
+
+# `yiyang serve` (the HTTP service): the command imports the server only when it runs.
+from .serve_cmd import serve  # noqa: E402
+
+app.command()(serve)
