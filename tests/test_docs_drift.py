@@ -60,3 +60,23 @@ def test_the_snapshot_doc_lists_every_field_and_vocabulary_key() -> None:
         for value in definition.get("enum", []):
             assert f"| `{value}` |" in text, value
     assert "Asia/Shanghai" in text and "Unknown is not false" in text
+
+
+def test_every_vocabulary_term_is_declared_once_with_both_languages() -> None:
+    from yiyang_rules import vocabulary
+
+    terms = [
+        value
+        for value in vars(vocabulary).values()
+        if isinstance(value, type) and issubclass(value, vocabulary.Term) and value is not vocabulary.Term
+    ]
+    assert len(terms) >= 9
+    for vocabulary_type in terms:
+        for term in vocabulary_type:
+            assert term.label.zh and term.label.en, term
+        keys = [t.value for t in vocabulary_type]
+        assert len(keys) == len(set(keys)), vocabulary_type
+    with pytest.raises(TypeError, match="needs its Chinese term and English gloss"):
+
+        class Broken(vocabulary.Term):  # a term without its English gloss does not load
+            ONLY_ZH = "only_zh", "中文"
