@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from yiyang_rules import vocabulary
 from yiyang_rules.checks import KINDS
 from yiyang_rules.docs import generated_docs
 
@@ -63,8 +64,6 @@ def test_the_snapshot_doc_lists_every_field_and_vocabulary_key() -> None:
 
 
 def test_every_vocabulary_term_is_declared_once_with_both_languages() -> None:
-    from yiyang_rules import vocabulary
-
     terms = [
         value
         for value in vars(vocabulary).values()
