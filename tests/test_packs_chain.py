@@ -244,3 +244,23 @@ def test_a_changed_pack_document_names_the_rules_to_reverify(tmp_path: Path) -> 
     text.write_text(text.read_text(encoding="utf-8") + "\n六、补充\n", encoding="utf-8")
     found = _messages(root)
     assert any("hebei-fixture.txt changed since it was pinned" in m for m in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("parent: hebei\nregion_code: '610100'\n", "lies in shaanxi, but the layer overlays hebei"),
+        ("parent: hebei\nregion_code: '990100'\n", "names no province"),
+    ],
+)
+def test_an_area_layer_binds_an_area_of_its_province(tmp_path: Path, text: str, expected: str) -> None:
+    root = _copy(tmp_path)
+    (root / "shijiazhuang" / "pack.yaml").write_text(text, encoding="utf-8")
+    assert any(expected in m for m in _messages(root))
+
+
+def test_two_layers_cannot_bind_one_area(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    (root / "gaocheng").mkdir()
+    (root / "gaocheng" / "pack.yaml").write_text("parent: hebei\nregion_code: '130100'\n", encoding="utf-8")
+    assert any("is also bound by shijiazhuang" in m for m in _messages(root))

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import Problem, format_loc
-from .jurisdiction import NATIONAL
+from .jurisdiction import NATIONAL, PROVINCES
 from .resources import rules_dir
 from .rulefile import RULE_FILE, AnyRuleFile, Localized, PackFile
 from .yamlfile import LoadedYaml, YamlError, load_yaml_file
@@ -39,6 +39,9 @@ class RuleSource:
     def line_of(self, *loc: str | int) -> int | None:
         return self.yaml.line_of(loc)
 
+
+PROVINCE_CODES = {p.code: p for p in PROVINCES}
+PROVINCE_SLUGS = frozenset(p.slug for p in PROVINCES)
 
 PACK_FILE = "pack.yaml"
 SOURCES_FOLDER = "sources"
@@ -221,6 +224,32 @@ def _chain_problems(loaded: LoadedRules) -> list[Problem]:
                 break
             seen.append(current)
             current = loaded.parent(current)
+        problems.extend(_region_problems(loaded, name, pack, where))
+    return problems
+
+
+def _region_problems(loaded: LoadedRules, name: str, pack: LayerPack, where: str) -> list[Problem]:
+    """An area layer's code names a province, the one its chain overlays (if any), and no other
+    layer binds the same area: otherwise which layer judges an institution would be ambiguous."""
+    if pack.region_code is None:
+        return []
+    province = PROVINCE_CODES.get(pack.region_code[:2] + "0000")
+    if province is None:
+        return [Problem(where, None, f"region_code {pack.region_code!r} names no province (first two digits)")]
+    problems = []
+    provinces_below = [layer for layer in loaded.chain(name)[:-1] if layer in PROVINCE_SLUGS]
+    if provinces_below and provinces_below[-1] != province.slug:
+        problems.append(
+            Problem(
+                where,
+                None,
+                f"region_code {pack.region_code} lies in {province.slug}, but the layer overlays "
+                f"{provinces_below[-1]}: set parent to a layer of {province.slug}",
+            )
+        )
+    same = sorted(other for other, p in loaded.packs.items() if other != name and p.region_code == pack.region_code)
+    if same:
+        problems.append(Problem(where, None, f"region_code {pack.region_code} is also bound by {', '.join(same)}"))
     return problems
 
 
