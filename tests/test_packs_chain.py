@@ -264,3 +264,18 @@ def test_two_layers_cannot_bind_one_area(tmp_path: Path) -> None:
     (root / "gaocheng").mkdir()
     (root / "gaocheng" / "pack.yaml").write_text("parent: hebei\nregion_code: '130100'\n", encoding="utf-8")
     assert any("is also bound by shijiazhuang" in m for m in _messages(root))
+
+
+def test_a_pack_gets_reference_pages_for_its_own_layers(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["rules", "docs", str(CHAIN), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "rules").iterdir()) == ["hebei.md", "shijiazhuang.md"]
+    city = (tmp_path / "rules" / "shijiazhuang.md").read_text(encoding="utf-8")
+    assert city.startswith("# Rules: 石家庄市（测试） — Shijiazhuang (test fixture)")
+    assert "over national → hebei" in city
+    assert "“医养结合机构每月至少组织3次防火检查”" in city and "| 1.2.0+shijiazhuang | 2026-03-01 |" in city
+    assert "## Retired" in city and "`education.health-monthly`" in city
+    broken = _copy(tmp_path / "b")
+    (broken / "hebei" / "pack.yaml").write_text("parent: nowhere\n", encoding="utf-8")
+    failed = CliRunner().invoke(app, ["rules", "docs", str(broken), "-o", str(tmp_path / "out")])
+    assert failed.exit_code == 2 and "nowhere" in failed.output

@@ -18,11 +18,10 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from .catalog import Catalog, CompiledRule, LoadedRules, compile_all, load_pack
+from .catalog import Catalog, CompiledRule, LoadedRules, compile_all, load_pack, load_rules
 from .checks import KINDS, CheckKind
 from .checks.base import TimeClass
 from .conditions import describe
-from .jurisdiction import NATIONAL
 from .resources import rules_dir
 from .rulefile import Restate, Retire, Rule, Tighten
 from .snapshot import Snapshot
@@ -453,15 +452,25 @@ def generated_docs(root: Path | None = None) -> dict[str, str]:
     """Relative path → text of every generated doc, from the bundled rules (or ``root``)."""
     loaded = load_pack(root or rules_dir())
     catalogs = compile_all(loaded)
-    bundled = {s.layer for s in loaded.sources} | {NATIONAL}
     docs = {
         "docs/check-kinds.md": check_kinds_md(catalogs),
         "docs/snapshot.md": snapshot_md(catalogs),
     }
-    for layer in loaded.layers:
-        if layer in bundled:
-            docs[f"docs/rules/{layer}.md"] = layer_md(loaded, catalogs, layer)
+    docs.update(layer_docs(root or rules_dir()))
     return docs
+
+
+def layer_docs(root: Path) -> dict[str, str]:
+    """``docs/rules/<layer>.md`` for each layer of the pack at ``root`` (a pack from another
+    repository: its own layers only, each compiled over the bundled ones). Raises ``ValueError``
+    listing the problems when the pack does not load."""
+    own = load_rules(root)
+    loaded = load_pack(root)
+    if loaded.problems:
+        raise ValueError("\n".join(str(p) for p in loaded.problems))
+    catalogs = compile_all(loaded)
+    layers = {s.layer for s in own.sources} | set(own.packs)
+    return {f"docs/rules/{layer}.md": layer_md(loaded, catalogs, layer) for layer in loaded.layers if layer in layers}
 
 
 def write_docs(checkout: Path) -> list[Path]:

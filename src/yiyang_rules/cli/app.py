@@ -218,6 +218,30 @@ def validate_rules(
     raise typer.Exit(1 if result.problems else 0)
 
 
+@rules_app.command("docs")
+def rules_docs(
+    directory: Annotated[Path, typer.Argument(help="the rules folder of a pack")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="the folder to write rules/<layer>.md into")],
+) -> None:
+    """Reference pages for a pack's layers: whom each rule binds, quotes, versions, examples, overlays."""
+    from ..docs import layer_docs  # noqa: PLC0415 - only this command needs it
+
+    if not directory.is_dir():
+        raise _fail(f"{directory}: no such rules directory")
+    try:
+        pages = layer_docs(directory)
+    except ValueError as exc:
+        raise _fail(f"the rule files do not load (run `yiyang rules validate {directory}`):\n{exc}") from None
+    for relative, text in pages.items():
+        path = output / Path(relative).relative_to("docs")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"--output {path}: {exc.strerror}") from None
+        typer.echo(str(path))
+
+
 @rules_app.command("diff")
 def diff_layers(
     base: Annotated[str, typer.Argument(help="the layer below: national, or a city's province")],
