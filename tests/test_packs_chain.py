@@ -279,3 +279,13 @@ def test_a_pack_gets_reference_pages_for_its_own_layers(tmp_path: Path) -> None:
     (broken / "hebei" / "pack.yaml").write_text("parent: nowhere\n", encoding="utf-8")
     failed = CliRunner().invoke(app, ["rules", "docs", str(broken), "-o", str(tmp_path / "out")])
     assert failed.exit_code == 2 and "nowhere" in failed.output
+
+
+def test_an_edited_pack_document_is_read_again_in_the_same_process(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    assert _messages(root) == []
+    text = root / "shijiazhuang" / "sources" / "shijiazhuang-fixture.txt"
+    text.write_text(text.read_text(encoding="utf-8").replace("至少组织3次", "至少组织4次"), encoding="utf-8")
+    found = _messages(root)
+    assert any("shijiazhuang-fixture.txt changed since it was pinned" in m for m in found), found
+    assert any("not verbatim" in m for m in found), found

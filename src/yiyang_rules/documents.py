@@ -201,11 +201,31 @@ def load_registry(directory: Path | None = None) -> Registry:
     return Registry(_read_registry(directory or sources_dir()))
 
 
-@cache
 def layered_registry(folders: tuple[Path, ...]) -> Registry:
     """The bundled registry with each pack folder's own ``registry.yaml`` over it, in order: a pack
-    from another repository cites its own documents by their numbers."""
+    from another repository cites its own documents by their numbers. Read again when a folder's
+    files change (a maintainer editing a pack in a long-running process)."""
+    return _layered_registry(tuple((folder, _signature(folder)) for folder in folders))
+
+
+def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return ()
+    signature = []
+    for entry in entries:
+        try:
+            stat = entry.stat()
+        except OSError:
+            continue
+        signature.append((entry.name, stat.st_mtime_ns, stat.st_size))
+    return tuple(signature)
+
+
+@cache
+def _layered_registry(folders: tuple[tuple[Path, tuple[tuple[str, int, int], ...]], ...]) -> Registry:
     documents = dict(load_registry().documents)
-    for folder in folders:
+    for folder, _ in folders:
         documents.update(_read_registry(folder))
     return Registry(documents)
