@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -289,3 +290,14 @@ def test_an_edited_pack_document_is_read_again_in_the_same_process(tmp_path: Pat
     found = _messages(root)
     assert any("shijiazhuang-fixture.txt changed since it was pinned" in m for m in found), found
     assert any("not verbatim" in m for m in found), found
+
+
+def test_a_city_pack_gets_its_own_workbook_questions(tmp_path: Path) -> None:
+    runner = CliRunner()
+    facts = runner.invoke(app, ["rules", "facts", "--rules", str(CHAIN), "-j", "shijiazhuang", "-f", "json"])
+    assert facts.exit_code == 0, facts.output
+    target = tmp_path / "city.xlsx"
+    made = runner.invoke(app, ["template", "--rules", str(CHAIN), "-j", "130100", "-o", str(target)])
+    assert made.exit_code == 0, made.output
+    sheet = openpyxl.load_workbook(target)["说明"]
+    assert any("national + hebei + shijiazhuang" in str(c.value) for row in sheet.iter_rows() for c in row)

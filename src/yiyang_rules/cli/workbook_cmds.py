@@ -14,7 +14,7 @@ import typer
 
 from ..catalog import NATIONAL, Catalog
 from ..engine import Engine
-from ..errors import InputError, JurisdictionError
+from ..errors import InputError, JurisdictionError, RuleCatalogError
 
 EXIT_BAD_INPUT = 2
 _LANG_HELP = "zh or en: the workbook's sheet names, headers and labels"
@@ -38,14 +38,23 @@ def report_problems(error: InputError, lang: str) -> None:
         typer.echo(f"error: {error.source}: {where}{problem.message(lang)}", err=True)
 
 
-def _catalog(jurisdiction: str | None, engine: Engine | None = None) -> Catalog:
+_RULES_HELP = "a rules folder (a pack from another repository is read over the bundled rules)"
+
+
+def _catalog(jurisdiction: str | None, engine: Engine | None = None, rules_dir: Path | None = None) -> Catalog:
     from ..jurisdiction import layer_named  # noqa: PLC0415
 
-    engine = engine or Engine.load()
+    if engine is None:
+        if rules_dir is not None and not rules_dir.is_dir():
+            raise _fail(f"--rules {rules_dir}: no such rules directory")
+        try:
+            engine = Engine.load(rules_dir=rules_dir)
+        except RuleCatalogError as exc:
+            raise _fail(f"the rule files do not load (run `yiyang rules validate`):\n{exc}") from None
     if jurisdiction is None:
         return engine.catalogs[NATIONAL]
     try:
-        return engine.catalogs[layer_named(jurisdiction, engine.catalogs)]
+        return engine.catalogs[layer_named(jurisdiction, engine.catalogs, engine.regions)]
     except JurisdictionError as exc:
         raise _fail(f"--jurisdiction: {exc}") from None
 
@@ -63,11 +72,12 @@ def template(
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="the .xlsx to write")] = None,
     lang: Annotated[str, typer.Option("--lang", help=_LANG_HELP)] = "zh",
+    rules_dir: Annotated[Path | None, typer.Option("--rules", help=_RULES_HELP)] = None,
 ) -> None:
     """Write a blank self-check workbook (台账模板) for a jurisdiction's rules."""
     from ..workbook.writer import write_workbook  # noqa: PLC0415 - openpyxl only for workbooks
 
-    catalog = _catalog(jurisdiction)
+    catalog = _catalog(jurisdiction, rules_dir=rules_dir)
     target = output or Path(f"yiyang-{'-'.join(catalog.layers[1:]) or NATIONAL}.xlsx")
     _write_bytes(target, write_workbook(None, catalog, _lang(lang)))
     typer.echo(f"{target}", err=True)
@@ -134,6 +144,7 @@ def rules_facts(
     jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", "-j", help="national or a province")] = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="table, json or markdown")] = "table",
     lang: Annotated[str, typer.Option("--lang")] = "zh",
+    rules_dir: Annotated[Path | None, typer.Option("--rules", help=_RULES_HELP)] = None,
 ) -> None:
     """What a jurisdiction's rules need (yes/no facts, ledgers, figures): where each is filled in, which
     rules read it, and their citations."""
@@ -142,7 +153,7 @@ def rules_facts(
     _lang(lang)
     if output_format not in ("table", "json", "markdown"):
         raise _fail(f"--format {output_format!r} is unknown; use table, json or markdown")
-    catalog = _catalog(jurisdiction)
+    catalog = _catalog(jurisdiction, rules_dir=rules_dir)
     found = needs(catalog)
 
     def pick(label: Any) -> str:
