@@ -22,8 +22,9 @@ from .catalog import Catalog, CompiledRule, LoadedRules, compile_all, load_pack,
 from .checks import KINDS, CheckKind
 from .checks.base import TimeClass
 from .conditions import describe
+from .jurisdiction import NATIONAL, PROVINCES
 from .resources import rules_dir
-from .rulefile import Restate, Retire, Rule, Tighten
+from .rulefile import Localized, Restate, Retire, Rule, Tighten
 from .snapshot import Snapshot
 from .vocabulary import (
     ACTIVITY_LABELS,
@@ -191,13 +192,22 @@ def _rule_section(rule: CompiledRule, layer: str) -> list[str]:
     return [*out, ""]
 
 
+def _layer_heading(layer: str, title: Localized | None) -> str:
+    if title is not None:
+        return f"{title.zh} — {title.en}"
+    if layer == NATIONAL:
+        return "全国 — National"
+    province = next((p for p in PROVINCES if p.slug == layer), None)
+    return f"{province.name} — {layer.replace('-', ' ').title()}" if province is not None else layer
+
+
 def layer_md(loaded: LoadedRules, catalogs: dict[str, Catalog], layer: str) -> str:
     catalog = catalogs[layer]
     sources = loaded.layer(layer)
     chain = loaded.chain(layer)
     below = catalogs[chain[-2]] if len(chain) > 1 else None
     pack = loaded.packs.get(layer)
-    heading = f"{pack.title.zh} — {pack.title.en}" if pack is not None and pack.title is not None else layer
+    heading = _layer_heading(layer, pack.title if pack is not None else None)
     own = [rid for rid, s in sorted(sources.items()) if isinstance(s.rule, Rule)]
     overlays = {
         kind: [rid for rid, s in sorted(sources.items()) if isinstance(s.rule, cls)]
