@@ -340,3 +340,9 @@ def main() -> None:
         # The reader went away (`yiyang check batch.jsonl | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_VIOLATION)
+
+
+# `yiyang plan` and `yiyang compare` (what is due next; what changed since the last check).
+from .plan_cmds import register as _register_plan_commands  # noqa: E402
+
+_register_plan_commands(app)
