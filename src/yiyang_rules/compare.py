@@ -187,7 +187,7 @@ def _exempted(finding: Finding | None, unit: Unit) -> bool:
     return unit in finding.exemption.units
 
 
-def _entry(change: str, institution: str, unit: Unit, old: Finding | None, new: Finding | None) -> Change:
+def _entry(change: ChangeKind, institution: str, unit: Unit, old: Finding | None, new: Finding | None) -> Change:
     either = new or old
     assert either is not None
     return Change.model_construct(
@@ -214,14 +214,14 @@ def _one_side(finding: Finding) -> tuple[Unit, ...]:
 def _pair(institution: str, old: Finding | None, new: Finding | None, missing: str | None) -> Iterator[Change]:
     if old is None:
         assert new is not None
-        kind = "institution_added" if missing == "old" else "rule_added"
+        kind: ChangeKind = "institution_added" if missing == "old" else "rule_added"
         for unit in _one_side(new):
             yield _entry(kind, institution, unit, None, new)
         return
     if new is None:
-        kind = "institution_removed" if missing == "new" else "rule_retired"
+        gone: ChangeKind = "institution_removed" if missing == "new" else "rule_retired"
         for unit in _one_side(old):
-            yield _entry(kind, institution, unit, old, None)
+            yield _entry(gone, institution, unit, old, None)
         return
     before, after = violation_units(old), violation_units(new)
     for unit in after:
@@ -230,13 +230,14 @@ def _pair(institution: str, old: Finding | None, new: Finding | None, missing: s
         if unit not in after:
             yield _entry("resolved", institution, unit, old, new)
     if not before and not after:
+        same: ChangeKind
         if old.status is not new.status:
-            kind = "changed_status"
+            same = "changed_status"
         elif old.rule_version != new.rule_version:
-            kind = "version_changed"
+            same = "version_changed"
         else:
-            kind = "unchanged"
-        yield _entry(kind, institution, None, old, new)
+            same = "unchanged"
+        yield _entry(same, institution, None, old, new)
 
 
 def _side(reports: Sequence[SourcedReport]) -> Side:

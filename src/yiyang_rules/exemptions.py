@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, field_validator
 
@@ -35,6 +35,7 @@ from .yamlfile import LoadedYaml, YamlError, load_yaml_file, load_yaml_text
 DEFAULT_MAX_MONTHS = 12
 
 NonEmpty = StrictStr
+OutcomeState = Literal["applied", "expired", "not_yet_granted", "unmatched"]
 
 
 class ExemptionEntry(BaseModel):
@@ -256,6 +257,26 @@ def _with_note(finding: Finding, note: Text, exemption: FindingExemption | None)
     return finding.model_copy(update=update)
 
 
+def _annotated(finding: Finding, applied: list[tuple[Exemption, list[Unit]]], expired: list[Text]) -> Finding:
+    """The finding with a note per expired exemption and, when any apply, which units they cover."""
+    result = finding
+    for note in expired:
+        result = _with_note(result, note, None)
+    if applied:
+        units = finding_units(finding.status, finding.evidence)
+        covered = [u for u in units if any(u in got for _, got in applied)]
+        remaining = [u for u in units if u not in covered]
+        cover = FindingExemption.model_construct(
+            state="partly_exempted" if remaining else "exempted",
+            units=covered,
+            remaining=remaining,
+            approvals=[x.approval() for x, _ in applied],
+        )
+        for x, got in applied:
+            result = _with_note(result, _note(x, "applied", got), cover)
+    return result
+
+
 def apply_exemptions(report: Report, exemptions: Iterable[Exemption]) -> Report:
     """The report with its institution's exemptions applied, judged on the report's ``as_of``.
 
@@ -274,9 +295,12 @@ def apply_exemptions(report: Report, exemptions: Iterable[Exemption]) -> Report:
         finding = by_rule.get(exemption.entry.rule)
         units = finding_units(finding.status, finding.evidence) if finding is not None else ()
         matched = _covered(exemption, units)
-        state = exemption.state_on(as_of)
-        if state == "applies":
+        on_day = exemption.state_on(as_of)
+        state: OutcomeState
+        if on_day == "applies":
             state = "applied" if matched else "unmatched"
+        else:
+            state = "expired" if on_day == "expired" else "not_yet_granted"
         if state == "applied":
             covering.setdefault(exemption.entry.rule, []).append((exemption, matched))
         elif state == "expired" and matched:
@@ -289,28 +313,7 @@ def apply_exemptions(report: Report, exemptions: Iterable[Exemption]) -> Report:
                 message=_note(exemption, state, matched),
             )
         )
-    findings: list[Finding] = []
-    for finding in report.findings:
-        applied = covering.get(finding.rule_id, [])
-        expired = expired_notes.get(finding.rule_id, [])
-        if not applied and not expired:
-            findings.append(finding)
-            continue
-        for note in expired:
-            finding = _with_note(finding, note, None)
-        if applied:
-            units = finding_units(finding.status, finding.evidence)
-            covered = [u for u in units if any(u in got for _, got in applied)]
-            remaining = [u for u in units if u not in covered]
-            exemption = FindingExemption.model_construct(
-                state="partly_exempted" if remaining else "exempted",
-                units=covered,
-                remaining=remaining,
-                approvals=[x.approval() for x, _ in applied],
-            )
-            for x, got in applied:
-                finding = _with_note(finding, _note(x, "applied", got), exemption)
-        findings.append(finding)
+    findings = [_annotated(f, covering.get(f.rule_id, []), expired_notes.get(f.rule_id, [])) for f in report.findings]
     return report.model_copy(update={"findings": findings, "exemptions": outcomes})
 
 

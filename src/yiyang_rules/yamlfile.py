@@ -61,7 +61,10 @@ def _build(loader: _Builder, node: yaml.Node, path: Path_, lines: dict[Path_, in
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, (*path, i), lines) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError as exc:  # a scalar YAML resolves but cannot build, e.g. the date 2026-13-01
+        raise YamlError(f"{node.value!r} is not a valid value: {exc}", node.start_mark.line + 1) from None
 
 
 def load_yaml_text(text: str) -> LoadedYaml:

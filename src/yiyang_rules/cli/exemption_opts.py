@@ -12,8 +12,8 @@ import typer
 
 from ..engine import Engine
 from ..exemptions import Exemption, ExemptionFileError, apply_exemptions, load_exemptions, unused_institutions
-from ..report import Report
 from ..render.exemptions_text import render_section
+from ..report import Report
 
 EXIT_BAD_INPUT = 2
 

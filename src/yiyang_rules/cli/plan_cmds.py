@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -127,7 +127,7 @@ def plan(
 
 
 def compare(
-    old: Annotated[Path, typer.Argument(help="the earlier report(s): `check --format json` output, JSON or JSON Lines")],
+    old: Annotated[Path, typer.Argument(help="the earlier reports: `check --format json` output (JSON or JSON Lines)")],
     new: Annotated[Path, typer.Argument(help="the later report(s), same forms")],
     output_format: Annotated[str, typer.Option("--format", "-f", help="table, json or html")] = "table",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="write here instead of stdout")] = None,
@@ -164,4 +164,3 @@ def compare(
 def register(app: typer.Typer) -> None:
     app.command("plan")(plan)
     app.command("compare")(compare)
-

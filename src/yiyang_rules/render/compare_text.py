@@ -89,8 +89,10 @@ def render_table(comparison: Comparison, lang: str = "zh", show_unchanged: bool 
 
 def render_section(comparison: Comparison, lang: str = "zh", show_unchanged: bool = False) -> str:
     e = html.escape
-    head = ("变化", "机构", "规则", "单元", "级别", "状态", "说明") if lang != "en" else (
-        "change", "institution", "rule", "unit", "level", "status", "message"
+    head = (
+        ("变化", "机构", "规则", "单元", "级别", "状态", "说明")
+        if lang != "en"
+        else ("change", "institution", "rule", "unit", "level", "status", "message")
     )
     rows = "".join(
         f'<tr class="{e(c.change)}"><td>{e(CHANGE_TEXT[c.change][_i(lang)])}</td><td>{e(c.institution)}</td>'

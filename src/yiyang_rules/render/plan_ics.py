@@ -22,7 +22,9 @@ _PRODID = "-//yiyang-rules//plan//ZH"
 
 
 def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    for raw, escaped in (("\\", "\\\\"), (";", "\\;"), (",", "\\,"), ("\r\n", "\\n"), ("\n", "\\n")):
+        text = text.replace(raw, escaped)
+    return text
 
 
 def _fold(line: str) -> str:
