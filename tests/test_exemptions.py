@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -114,8 +114,8 @@ def test_expiry_is_the_end_of_the_day_in_shanghai() -> None:
     shanghai = timezone(timedelta(hours=8))
     assert exemption.state_on(datetime(2026, 9, 10, 23, 59, 59, tzinfo=shanghai)) == "applies"
     # 16:00 UTC on the 10th is midnight of the 11th in Shanghai: expired.
-    assert exemption.state_on(datetime(2026, 9, 10, 16, 0, tzinfo=timezone.utc)) == "expired"
-    assert exemption.state_on(datetime(2026, 9, 10, 15, 59, tzinfo=timezone.utc)) == "applies"
+    assert exemption.state_on(datetime(2026, 9, 10, 16, 0, tzinfo=UTC)) == "expired"
+    assert exemption.state_on(datetime(2026, 9, 10, 15, 59, tzinfo=UTC)) == "applies"
 
 
 # --- units ----------------------------------------------------------------------------------------

@@ -70,7 +70,9 @@ def test_overdue_hazards_pending_agreements_and_missing_data() -> None:
     data = sample()
     data["agreements"].append({"id": "A-2", "partner": "某医院", "signed": "2026-08-31"})
     data["agreements"].append({"id": "A-3", "partner": "某诊所", "signed": "2026-07-01"})
-    data["hazards"].append({"id": "H-08", "found": "2026-09-01", "plan": {"responsible": "院长", "deadline": "2026-09-20"}})
+    data["hazards"].append(
+        {"id": "H-08", "found": "2026-09-01", "plan": {"responsible": "院长", "deadline": "2026-09-20"}}
+    )
     data["hazards"].append({"id": "H-09", "found": "2026-09-02"})
     plan = plan_snapshot(ENGINE, data)
     (a2,) = items(plan, unit="A-2")
@@ -307,7 +309,7 @@ def test_plan_command_bad_options_exit_2(args: list[str], expected: str) -> None
 
 def test_plan_command_bad_snapshot_exits_2_with_file_and_line(tmp_path: Path) -> None:
     batch = tmp_path / "batch.jsonl"
-    batch.write_text(json.dumps(sample(), ensure_ascii=False) + "\n{\"schema_version\": \"1\"}\n", encoding="utf-8")
+    batch.write_text(json.dumps(sample(), ensure_ascii=False) + '\n{"schema_version": "1"}\n', encoding="utf-8")
     result = runner.invoke(app, ["plan", str(batch), "--format", "json"])
     assert result.exit_code == 2
     assert f"{batch}:2: period: required field is missing" in result.stderr
