@@ -287,3 +287,12 @@ def test_an_impossible_yaml_date_is_a_problem_with_its_line_not_a_traceback() ->
         exemptions_from_text(yaml_text(entry(granted="2026-02-30")), "ex.yaml", KNOWN)
     (problem,) = caught.value.problems
     assert (problem.file, problem.line) == ("ex.yaml", 8)
+
+
+def test_the_bundled_example_exemptions_leave_only_the_unexempted_violation() -> None:
+    path = ROOT / "examples" / "beijing-exemptions.yaml"
+    result = runner.invoke(app, ["check", str(SAMPLE), "--format", "json", "--exemptions", str(path)])
+    assert result.exit_code == 1
+    report = Report.model_validate_json(result.stdout)
+    assert [f.rule_id for f in report.mandatory_violations] == ["admission.assessment"]
+    assert [o.state for o in report.exemptions or []] == ["applied", "applied"]
