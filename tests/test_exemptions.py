@@ -296,3 +296,9 @@ def test_the_bundled_example_exemptions_leave_only_the_unexempted_violation() ->
     report = Report.model_validate_json(result.stdout)
     assert [f.rule_id for f in report.mandatory_violations] == ["admission.assessment"]
     assert [o.state for o in report.exemptions or []] == ["applied", "applied"]
+
+
+def test_applying_twice_is_refused_rather_than_doubling_the_notes() -> None:
+    once = check(sample(), "2026-09-10", entry())
+    with pytest.raises(ValueError, match="already applied"):
+        apply_exemptions(once, exemptions_from_text(yaml_text(entry()), "ex.yaml", KNOWN))

@@ -25,6 +25,7 @@ entry whose NEW side is a mandatory ``non_compliant`` unit not covered by an exe
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -242,7 +243,7 @@ def _pair(institution: str, old: Finding | None, new: Finding | None, missing: s
 
 def _side(reports: Sequence[SourcedReport]) -> Side:
     return Side.model_construct(
-        sources=sorted({r.source.rsplit(":", 1)[0] for r in reports}),
+        sources=sorted({re.sub(r"(:\d+|\[\d+\])$", "", r.source) for r in reports}),
         institutions=len({r.report.institution.id for r in reports}),
         as_of=sorted({r.report.as_of for r in reports}),
     )

@@ -285,6 +285,8 @@ def apply_exemptions(report: Report, exemptions: Iterable[Exemption]) -> Report:
     message, so that every format shows it. Exemptions for other institutions are left out here
     (see :func:`unused_institutions` for a batch).
     """
+    if report.exemptions is not None:
+        raise ValueError("exemptions were already applied to this report; apply them once, to the report of check")
     as_of = date.fromisoformat(report.as_of)
     mine = [x for x in exemptions if x.entry.institution == report.institution.id]
     by_rule = {f.rule_id: f for f in report.findings}
@@ -317,6 +319,14 @@ def apply_exemptions(report: Report, exemptions: Iterable[Exemption]) -> Report:
     return report.model_copy(update={"findings": findings, "exemptions": outcomes})
 
 
+def by_institution(exemptions: Iterable[Exemption]) -> dict[str, tuple[Exemption, ...]]:
+    """Exemptions grouped by institution id, in file order: a batch looks each report's up once."""
+    grouped: dict[str, list[Exemption]] = {}
+    for exemption in exemptions:
+        grouped.setdefault(exemption.entry.institution, []).append(exemption)
+    return {key: tuple(value) for key, value in grouped.items()}
+
+
 def unused_institutions(exemptions: Iterable[Exemption], institution_ids: Collection[str]) -> list[Exemption]:
     """Exemptions naming an institution none of a batch's reports is about: they match nothing."""
     return [x for x in exemptions if x.entry.institution not in institution_ids]
@@ -333,6 +343,7 @@ __all__ = [
     "ExemptionEntry",
     "ExemptionFileError",
     "apply_exemptions",
+    "by_institution",
     "exemptions_from_text",
     "is_exempted",
     "load_exemptions",

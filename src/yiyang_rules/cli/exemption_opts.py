@@ -11,7 +11,14 @@ from pathlib import Path
 import typer
 
 from ..engine import Engine
-from ..exemptions import Exemption, ExemptionFileError, apply_exemptions, load_exemptions, unused_institutions
+from ..exemptions import (
+    Exemption,
+    ExemptionFileError,
+    apply_exemptions,
+    by_institution,
+    load_exemptions,
+    unused_institutions,
+)
 from ..render.exemptions_text import render_section
 from ..report import Report
 
@@ -25,6 +32,10 @@ _TEXT_FORMATS = {"table": False, "markdown": True}
 class ExemptionRun:
     exemptions: tuple[Exemption, ...] = ()
     seen: set[str] = field(default_factory=set)
+    grouped: dict[str, tuple[Exemption, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.grouped = by_institution(self.exemptions)
 
     @classmethod
     def load(cls, path: Path | None, engine: Engine, max_months: int) -> ExemptionRun:
@@ -50,7 +61,7 @@ class ExemptionRun:
         if not self.active:
             return report
         self.seen.add(report.institution.id)
-        return apply_exemptions(report, self.exemptions)
+        return apply_exemptions(report, self.grouped.get(report.institution.id, ()))
 
     def section(self, report: Report, output_format: str, lang: str) -> str:
         if not self.active or output_format not in _TEXT_FORMATS:
