@@ -17,6 +17,7 @@ from yiyang_rules.engine import Engine
 from yiyang_rules.exemptions import (
     ExemptionFileError,
     apply_exemptions,
+    exemptions_from_records,
     exemptions_from_text,
     load_exemptions,
 )
@@ -302,3 +303,25 @@ def test_applying_twice_is_refused_rather_than_doubling_the_notes() -> None:
     once = check(sample(), "2026-09-10", entry())
     with pytest.raises(ValueError, match="already applied"):
         apply_exemptions(once, exemptions_from_text(yaml_text(entry()), "ex.yaml", KNOWN))
+
+
+def test_rows_from_another_source_are_checked_the_same_and_name_their_cells() -> None:
+    good = entry()
+    wrong = entry(rule="no.such-rule", granted="2026-10-01")
+    typo = entry(color="red")
+    cells = {key: f"豁免!{chr(65 + n)}{{row}}" for n, key in enumerate(typo)}
+    rows = [
+        ("台账.xlsx!豁免!2", good, {}),
+        ("台账.xlsx!豁免!3", wrong, {k: v.format(row=3) for k, v in cells.items()}),
+        ("台账.xlsx!豁免!4", typo, {k: v.format(row=4) for k, v in cells.items()}),
+    ]
+    with pytest.raises(ExemptionFileError) as caught:
+        exemptions_from_records(rows, KNOWN)
+    assert sorted(str(p) for p in caught.value.problems) == [
+        "豁免!A3: rule: no rule 'no.such-rule'; `yiyang rules list` shows the ids",
+        "豁免!H3: expires: 2026-09-30 is before granted 2026-10-01",
+        "豁免!I4: color: unknown key; the keys are rule, institution, unit, reason, approved_by, document, "
+        "granted, expires",
+    ]
+    (loaded,) = exemptions_from_records([("台账.xlsx!豁免!2", good, {})], KNOWN)
+    assert loaded.source == "台账.xlsx!豁免!2" and loaded.entry == exemptions_from_text(yaml_text(good))[0].entry

@@ -16,7 +16,7 @@ code (:attr:`Report.mandatory_violations`) once every unit it is about is covere
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -101,19 +101,56 @@ class ExemptionFileError(YiyangError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def _validation_problems(source: str, loaded: LoadedYaml, index: int, error: ValidationError) -> list[Problem]:
+# Where a key of one entry is: (file or cell, line or None). A YAML file gives its line; a workbook
+# sheet gives the cell (``豁免!C3``) and no line.
+Locate = Callable[[tuple[str | int, ...]], tuple[str, int | None]]
+
+_KEYS_HINT = "the keys are rule, institution, unit, reason, approved_by, document, granted, expires"
+
+
+def validate_entry(
+    raw: Any,
+    label: str,
+    locate: Locate,
+    known_rules: Collection[str] | None = None,
+    max_months: int = DEFAULT_MAX_MONTHS,
+) -> tuple[Exemption | None, list[Problem]]:
+    """One entry, checked strictly: the shared core of every exemptions source (a YAML file, a
+    workbook sheet). ``label`` names the entry in messages (``exemptions[0]``)."""
+
+    def problem(loc: tuple[str | int, ...], message: str) -> Problem:
+        where, line = locate(loc)
+        path = format_loc((label, *loc)) if label else format_loc(loc)
+        return Problem(where, line, f"{path}: {message}" if path else message)
+
+    if not isinstance(raw, dict):
+        return None, [problem((), "an entry is a mapping of rule, institution, …")]
+    try:
+        entry = ExemptionEntry.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for item in exc.errors():
+            message = item["msg"]
+            if item["type"] == "extra_forbidden":
+                message = f"unknown key; {_KEYS_HINT}"
+            elif item["type"] == "missing":
+                message = "required key is missing"
+            problems.append(problem(tuple(item["loc"]), message))
+        return None, problems
     problems = []
-    for item in error.errors():
-        loc = ("exemptions", index, *item["loc"])
-        message = item["msg"]
-        if item["type"] == "extra_forbidden":
-            message = (
-                "unknown key; the keys are rule, institution, unit, reason, approved_by, document, granted, expires"
+    if known_rules is not None and entry.rule not in known_rules:
+        problems.append(problem(("rule",), f"no rule {entry.rule!r}; `yiyang rules list` shows the ids"))
+    if entry.granted > entry.expires:
+        problems.append(problem(("expires",), f"{entry.expires} is before granted {entry.granted}"))
+    elif entry.expires > add_months(entry.granted, max_months):
+        problems.append(
+            problem(
+                ("expires",),
+                f"{entry.expires} is more than {max_months} months after granted {entry.granted} (the maximum horizon)",
             )
-        elif item["type"] == "missing":
-            message = "required key is missing"
-        problems.append(Problem(source, loaded.line_of(loc), f"{format_loc(loc)}: {message}"))
-    return problems
+        )
+    where, line = locate(())
+    return Exemption(entry, f"{where}:{line}" if line else where), problems
 
 
 def parse_exemptions(
@@ -136,42 +173,41 @@ def parse_exemptions(
         raise ExemptionFileError([Problem(source, loaded.line_of(("exemptions",)), "exemptions: must be a list")])
     found: list[Exemption] = []
     for index, raw in enumerate(entries):
-        line = loaded.line_of(("exemptions", index))
-        where = f"exemptions[{index}]"
-        if not isinstance(raw, dict):
-            problems.append(Problem(source, line, f"{where}: an entry is a mapping of rule, institution, …"))
-            continue
-        try:
-            entry = ExemptionEntry.model_validate(raw)
-        except ValidationError as exc:
-            problems.extend(_validation_problems(source, loaded, index, exc))
-            continue
-        if known_rules is not None and entry.rule not in known_rules:
-            problems.append(
-                Problem(
-                    source,
-                    loaded.line_of(("exemptions", index, "rule")),
-                    f"{where}.rule: no rule {entry.rule!r}; `yiyang rules list` shows the ids",
-                )
-            )
-        if entry.granted > entry.expires:
-            problems.append(
-                Problem(
-                    source,
-                    loaded.line_of(("exemptions", index, "expires")),
-                    f"{where}.expires: {entry.expires} is before granted {entry.granted}",
-                )
-            )
-        elif entry.expires > add_months(entry.granted, max_months):
-            problems.append(
-                Problem(
-                    source,
-                    loaded.line_of(("exemptions", index, "expires")),
-                    f"{where}.expires: {entry.expires} is more than {max_months} months after granted "
-                    f"{entry.granted} (the maximum horizon)",
-                )
-            )
-        found.append(Exemption(entry, f"{source}:{line}" if line else source))
+
+        def locate(loc: tuple[str | int, ...], index: int = index) -> tuple[str, int | None]:
+            return source, loaded.line_of(("exemptions", index, *loc))
+
+        exemption, entry_problems = validate_entry(raw, f"exemptions[{index}]", locate, known_rules, max_months)
+        problems.extend(entry_problems)
+        if exemption is not None and not entry_problems:
+            found.append(exemption)
+    if problems:
+        raise ExemptionFileError(problems)
+    return tuple(found)
+
+
+def exemptions_from_records(
+    records: Iterable[tuple[str, Mapping[str, Any], Mapping[str, str]]],
+    known_rules: Collection[str] | None = None,
+    max_months: int = DEFAULT_MAX_MONTHS,
+) -> tuple[Exemption, ...]:
+    """Exemptions from rows of another source (a 豁免 sheet of the ledger workbook): each record is
+    (where the row is, e.g. ``台账.xlsx!豁免!3``, its values by contract key, the cell of each key).
+    The same strict checks as the YAML file; problems name the cell."""
+    problems: list[Problem] = []
+    found: list[Exemption] = []
+    for where, values, cells in records:
+
+        def locate(
+            loc: tuple[str | int, ...], where: str = where, cells: Mapping[str, str] = cells
+        ) -> tuple[str, None]:
+            key = loc[0] if loc else None
+            return (cells.get(key, where) if isinstance(key, str) else where), None
+
+        exemption, entry_problems = validate_entry(dict(values), "", locate, known_rules, max_months)
+        problems.extend(entry_problems)
+        if exemption is not None and not entry_problems:
+            found.append(exemption)
     if problems:
         raise ExemptionFileError(problems)
     return tuple(found)
@@ -344,9 +380,11 @@ __all__ = [
     "ExemptionFileError",
     "apply_exemptions",
     "by_institution",
+    "exemptions_from_records",
     "exemptions_from_text",
     "is_exempted",
     "load_exemptions",
     "parse_exemptions",
     "unused_institutions",
+    "validate_entry",
 ]
