@@ -218,3 +218,11 @@ def test_an_institution_twice_in_one_side_is_an_error(tmp_path: Path) -> None:
 def test_a_missing_file_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["compare", str(tmp_path / "nope.json"), str(tmp_path / "nope.json")])
     assert result.exit_code == 2 and "cannot read the file" in result.stderr
+
+
+def test_unchanged_findings_are_hidden_from_people_unless_asked_for(tmp_path: Path) -> None:
+    path = write(tmp_path / "r.jsonl", [report(snapshot())])
+    brief = runner.invoke(app, ["compare", str(path), str(path), "--lang", "en"]).stdout
+    full = runner.invoke(app, ["compare", str(path), str(path), "--lang", "en", "--all"]).stdout
+    assert "zoning.separate-areas" not in brief and "still open" in brief
+    assert "zoning.separate-areas" in full and "unchanged" in full

@@ -86,6 +86,7 @@ def test_overdue_hazards_pending_agreements_and_missing_data() -> None:
     # Beijing: an open hazard without a plan needs one now, naming a responsible person and a deadline.
     h9_plan, h9 = sorted(items(plan, unit="H-09"), key=lambda i: i.kind)
     assert (h9_plan.kind, h9_plan.state, h9.kind) == ("hazard_plan", "overdue", "hazard_rectify")
+    assert h9_plan.message.zh == "隐患 H-09 须立即制定整改方案，明确责任人、整改期限"
     missing = items(plan, kind="data_missing", rule_id="medication.management-system")
     assert missing[0].missing == ["policies.medication_management"]
     assert plan.items[0].state == "overdue"  # overdue first
@@ -164,7 +165,8 @@ def situations(draw: st.DrawFn) -> tuple[dict[str, Any], date, date]:
 
 def carry_out(data: dict[str, Any], plan: Plan) -> dict[str, Any]:
     """Do exactly what the plan lists: the activities on their due days, the reports, the
-    rectifications (on the deadline when it is still ahead, at once when it has passed)."""
+    rectification plans, the rectifications (on the deadline when it is still ahead, at once when it
+    has passed or none is set)."""
     done = json.loads(json.dumps(data))
     as_of = plan.as_of
     agreements = {a["id"]: a for a in done["agreements"]}
@@ -176,7 +178,11 @@ def carry_out(data: dict[str, Any], plan: Plan) -> dict[str, Any]:
             )
         elif item.kind == "agreement_report":
             agreements[item.unit]["reported"] = item.due if item.state == "due" else as_of
-        elif item.kind in ("hazard_rectify", "hazard_plan"):
+        elif item.kind == "hazard_plan":  # draw up the plan: a responsible person and a deadline
+            plan_of = hazards[item.unit].setdefault("plan", {})
+            plan_of.setdefault("deadline", as_of)
+            plan_of["responsible"] = plan_of.get("responsible") or "后勤部"
+        elif item.kind == "hazard_rectify":
             hazards[item.unit]["rectified"] = item.due if item.state == "due" else as_of
     done["period"]["end"] = plan.until
     done["as_of"] = plan.until
@@ -314,3 +320,10 @@ def test_plan_command_bad_snapshot_exits_2_with_file_and_line(tmp_path: Path) ->
     assert result.exit_code == 2
     assert f"{batch}:2: period: required field is missing" in result.stderr
     assert len(result.stdout.splitlines()) == 1  # the good line is still planned
+
+
+def test_plan_in_english() -> None:
+    result = runner.invoke(app, ["plan", str(SAMPLE), "--lang", "en", "--until", "2026-09-30"])
+    assert result.exit_code == 0
+    assert "this month (2026-09) still needs 1 fire inspection(s), by 2026-09-30" in result.stdout
+    assert "hazard H-07 is past its rectification deadline (2026-08-15) and still open" in result.stdout

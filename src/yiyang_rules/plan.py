@@ -207,6 +207,9 @@ def _agreement_items(rule: CompiledRule, view: SnapshotView, evidence: dict[str,
         )
 
 
+_PLAN_FIELD_ZH = {"responsible": "责任人", "deadline": "整改期限", "measures": "防范措施"}
+
+
 def _hazard_items(rule: CompiledRule, view: SnapshotView, evidence: dict[str, Any]) -> Iterator[PlanItem]:
     """Open hazards in the ledger as the hazard check reads it on ``as_of``."""
     version = rule.schedule.at(view.as_of)
@@ -224,7 +227,7 @@ def _hazard_items(rule: CompiledRule, view: SnapshotView, evidence: dict[str, An
                 rule,
                 version.version,
                 Text.model_construct(
-                    zh=f"隐患 {hazard_id} 须立即制定整改方案，明确{'、'.join(absent)}",
+                    zh=f"隐患 {hazard_id} 须立即制定整改方案，明确{'、'.join(_PLAN_FIELD_ZH.get(f, f) for f in absent)}",
                     en=f"hazard {hazard_id} needs a rectification plan now, giving: {', '.join(absent)}",
                 ),
                 kind="hazard_plan",
