@@ -223,11 +223,12 @@ def _hazard_items(rule: CompiledRule, view: SnapshotView, evidence: dict[str, An
         hazard_id = entry["id"]
         absent = entry.get("plan_missing") or []
         if absent and getattr(params, "require_plan_for_open", False):
+            absent_zh = "、".join(_PLAN_FIELD_ZH.get(f, f) for f in absent)
             yield _item(
                 rule,
                 version.version,
                 Text.model_construct(
-                    zh=f"隐患 {hazard_id} 须立即制定整改方案，明确{'、'.join(_PLAN_FIELD_ZH.get(f, f) for f in absent)}",
+                    zh=f"隐患 {hazard_id} 须立即制定整改方案，明确{absent_zh}",
                     en=f"hazard {hazard_id} needs a rectification plan now, giving: {', '.join(absent)}",
                 ),
                 kind="hazard_plan",
