@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -325,3 +325,21 @@ def test_rows_from_another_source_are_checked_the_same_and_name_their_cells() ->
     ]
     (loaded,) = exemptions_from_records([("台账.xlsx!豁免!2", good, {})], KNOWN)
     assert loaded.source == "台账.xlsx!豁免!2" and loaded.entry == exemptions_from_text(yaml_text(good))[0].entry
+
+
+MONTH_IDS = {f"2026-{m:02d}": f"fi-2026-{m:02d}" for m in (1, 2, 3, 5, 6, 7, 8)}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sets(st.sampled_from(sorted(MONTH_IDS))), st.sets(st.sampled_from([*MONTH_IDS, "2026-04"])))
+def test_an_exemption_covers_exactly_its_own_unit(dropped: set[str], exempted: set[str]) -> None:
+    data = sample(drop_ids=tuple(MONTH_IDS[m] for m in dropped))
+    entries = [entry(unit=unit, document=f"函〔2026〕{n}号") for n, unit in enumerate(sorted(exempted))]
+    report = check(data, "2026-09-10", *entries)
+    fire = finding(report, "fire.inspection-monthly")
+    short = set(fire.evidence["short_periods"])
+    assert short == dropped | {"2026-04"}
+    covered = set(fire.exemption.units) if fire.exemption else set()
+    assert covered == short & exempted
+    assert (fire in report.mandatory_violations) == bool(short - exempted)
+    assert {o.approval.unit for o in report.exemptions or [] if o.state == "unmatched"} == exempted - short
