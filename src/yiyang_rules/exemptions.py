@@ -168,7 +168,8 @@ def parse_exemptions(
         for key in data
         if key != "exemptions"
     ]
-    entries = data["exemptions"]
+    # `exemptions:` with every entry removed (or commented out) is an empty list, not an error.
+    entries = [] if data["exemptions"] is None else data["exemptions"]
     if not isinstance(entries, list):
         raise ExemptionFileError([Problem(source, loaded.line_of(("exemptions",)), "exemptions: must be a list")])
     found: list[Exemption] = []
