@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from yiyang_rules.engine import Engine
 from yiyang_rules.localtime import PeriodUnit, period_containing
 from yiyang_rules.plan import Plan, plan_snapshot
 from yiyang_rules.render import plan_ics
+from yiyang_rules.resources import rules_dir
 from yiyang_rules.units import finding_units
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,12 +95,45 @@ def test_overdue_hazards_pending_agreements_and_missing_data() -> None:
     assert plan.items[0].state == "overdue"  # overdue first
 
 
-def test_a_rule_coming_into_force_in_the_horizon_is_listed() -> None:
-    # Beijing's training coverage applies from 2028-01-01 (到2027年底…).
-    plan = plan_snapshot(ENGINE, sample(), as_of=date(2027, 11, 15), until=date(2028, 2, 15))
-    (coming,) = items(plan, rule_id="training.staff-coverage", kind="in_force")
-    assert coming.due == "2028-01-01" and "2028-01-01" in coming.message.zh
-    assert not items(plan_snapshot(ENGINE, sample(), as_of=date(2027, 6, 1)), rule_id="training.staff-coverage")
+NEW_VERSION = """  - version: 2.0.0
+    in_force:
+      from: 2027-01-01
+      basis: a later version, for the test
+    check:
+      kind: period_count
+      activity: fire_inspection
+      period: month
+      min_count: 2
+"""
+
+
+@pytest.fixture(scope="module")
+def future_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """The bundled rules, except: fire inspections need 2 a month from 2027-01-01 (a new version),
+    and the yearly psychology lectures only apply from 2027-01-01 (a rule coming into force)."""
+    root = tmp_path_factory.mktemp("rules")
+    shutil.copytree(rules_dir(), root, dirs_exist_ok=True)
+    fire = root / "national" / "fire.inspection-monthly.yaml"
+    text = fire.read_text(encoding="utf-8")
+    fire.write_text(text.replace("      min_count: 1\n", "      min_count: 1\n" + NEW_VERSION, 1), encoding="utf-8")
+    lectures = root / "national" / "psychology.lecture-yearly.yaml"
+    text = lectures.read_text(encoding="utf-8")
+    lectures.write_text(re.sub(r"from: \d{4}-\d{2}-\d{2}", "from: 2027-01-01", text, count=1), encoding="utf-8")
+    return Engine.load(rules_dir=root)
+
+
+def test_rules_and_versions_coming_into_force_in_the_horizon(future_engine: Engine) -> None:
+    plan = plan_snapshot(future_engine, sample(), as_of=date(2026, 11, 15), until=date(2027, 2, 15))
+    (version,) = items(plan, rule_id="fire.inspection-monthly", kind="in_force")
+    assert (version.rule_version, version.due) == ("2.0.0", "2027-01-01")
+    assert version.message.zh == "新版本 2.0.0 自2027-01-01起施行"
+    fire = [(i.unit, i.required, i.rule_version) for i in items(plan, rule_id="fire.inspection-monthly", state="due")]
+    assert fire == [("2026-11", 1, "1.0.0"), ("2026-12", 1, "1.0.0"), ("2027-01", 2, "2.0.0"), ("2027-02", 2, "2.0.0")]
+    (coming,) = items(plan, rule_id="psychology.lecture-yearly", kind="in_force")
+    assert coming.message.zh == "本规则自2027-01-01起施行"
+    # 2026 was never under the rule, so only 2027 is to be done: check never judges 2026 either.
+    assert [i.unit for i in items(plan, rule_id="psychology.lecture-yearly", state="due")] == ["2027"]
+    assert not items(plan_snapshot(future_engine, sample(), as_of=date(2026, 9, 10)), kind="in_force")
 
 
 def test_a_rule_that_does_not_bind_the_institution_is_not_planned() -> None:
