@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from yiyang_rules.checks import deadline_after_event
+from yiyang_rules.checks import KINDS, deadline_after_event
 from yiyang_rules.checks.base import Outcome, Status
+from yiyang_rules.engine import judge
 
 ONE_MONTH = deadline_after_event.Params(within_months=1)
 
@@ -28,7 +29,7 @@ def run(build: Any) -> Any:
         start: str = "2020-12-11",
     ) -> Outcome:
         sched = build.schedule(build.version(params, start=start))
-        return deadline_after_event.evaluate(sched, build.view(as_of=as_of, agreements=agreements))
+        return judge(KINDS[deadline_after_event.KIND], sched, build.view(as_of=as_of, agreements=agreements))
 
     return _run
 
@@ -157,7 +158,7 @@ def test_each_agreement_is_judged_by_the_version_in_force_when_signed(build: Any
     view = build.view(
         agreements=[agreement("old", "2025-12-15", "2026-02-10"), agreement("new", "2026-01-15", "2026-03-10")]
     )
-    result = deadline_after_event.evaluate(sched, view)
+    result = judge(KINDS[deadline_after_event.KIND], sched, view)
     assert records(result)["old"]["state"] == "on_time"  # due 2026-02-15 under 1.0.0
     assert records(result)["new"]["state"] == "late"  # due 2026-02-15 under 2.0.0
     assert result.evidence["late"] == ["new"]
@@ -168,3 +169,19 @@ def test_a_report_dated_after_as_of_is_not_yet_a_violation(run: Any) -> None:
     result = run([agreement("a1", "2026-06-20", "2026-07-25")])
     assert result.status is not Status.NON_COMPLIANT
     assert records(result)["a1"]["state"] == "pending"
+
+
+# --- time: the signing is the event ---------------------------------------------------------------
+
+
+def test_an_agreement_signed_after_as_of_has_not_happened(run: Any) -> None:
+    result = run([agreement("a1", "2026-07-16"), agreement("a2", "2026-05-01", "2026-05-20")])
+    assert result.status is Status.COMPLIANT
+    assert result.evidence["signed_after_as_of"] == ["a1"]
+    assert [r["id"] for r in result.evidence["records"]] == ["a2"]
+
+
+def test_only_agreements_signed_before_the_rule_is_not_applicable(run: Any) -> None:
+    result = run([agreement("old", "2020-12-10")])
+    assert result.status is Status.NOT_APPLICABLE
+    assert records(result)["old"]["state"] == "before_in_force"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from yiyang_rules.checks import distinct_count
 from yiyang_rules.checks.base import Outcome, Status
@@ -29,7 +31,7 @@ SIX_IN_FOUR = techniques(
 @pytest.fixture
 def run(build: Any) -> Any:
     def _run(items: list[dict[str, str]] | None, params: distinct_count.Params = FOUR_BY_SIX) -> Outcome:
-        return distinct_count.evaluate(build.schedule(params), build.view(tcm_techniques=items))
+        return distinct_count.evaluate(params, build.view(tcm_techniques=items))
 
     return _run
 
@@ -104,6 +106,57 @@ def test_empty_list_is_non_compliant(run: Any) -> None:
     assert (result.evidence["items"], result.evidence["categories"]) == (0, 0)
 
 
-def test_not_in_force_on_as_of_is_not_applicable(build: Any) -> None:
-    sched = build.schedule(build.version(FOUR_BY_SIX, start="2027-01-01"))
-    assert distinct_count.evaluate(sched, build.view(tcm_techniques=[])).status is Status.NOT_APPLICABLE
+def test_a_technique_listed_under_two_categories_counts_in_one_only(run: Any) -> None:
+    """29号 四（十一）“4类6项”: a technique belongs to one category. 拔罐 listed as 拔罐类 and again as
+    灸类 cannot make a fourth category: no reading reaches four, so it fails."""
+    items = techniques(
+        ("艾灸", "灸类"),
+        ("隔物灸", "灸类"),
+        ("刮痧", "刮痧类"),
+        ("撮痧", "刮痧类"),
+        ("拔罐", "拔罐类"),
+        ("拔罐", "灸类"),
+        ("走罐", "拔罐类"),
+    )
+    result = run(items)
+    assert result.status is Status.NON_COMPLIANT
+    assert result.evidence["items"] == 6
+    assert result.evidence["category_conflicts"] == {"拔罐": ["拔罐类", "灸类"]}
+    assert result.evidence["categories"] == 3
+
+
+def test_a_conflict_that_decides_the_outcome_is_insufficient_data(run: Any) -> None:
+    # 推拿 is the only technique that could make the fourth category: which one is it?
+    items = techniques(
+        ("艾灸", "灸类"),
+        ("隔物灸", "灸类"),
+        ("刮痧", "刮痧类"),
+        ("拔罐", "拔罐类"),
+        ("走罐", "拔罐类"),
+        ("推拿", "推拿类"),
+        ("推拿", "灸类"),
+    )
+    result = run(items)
+    assert result.status is Status.INSUFFICIENT_DATA
+    assert result.evidence["category_conflicts"] == {"推拿": ["推拿类", "灸类"]}
+    assert "tcm_techniques" in result.evidence["missing"]
+
+
+def test_a_conflict_that_cannot_change_the_outcome_is_reported_but_decides_nothing(run: Any) -> None:
+    items = [*SIX_IN_FOUR, {"name": "走罐", "category": "刮痧类"}]
+    result = run(items)
+    assert result.status is Status.COMPLIANT
+    assert result.evidence["category_conflicts"] == {"走罐": ["刮痧类", "拔罐类"]}
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("abcdefgh"), st.sampled_from(["1", "2", "3", "4", "5"])),
+        max_size=12,
+    )
+)
+def test_categories_never_exceed_one_per_technique(pairs: list[tuple[str, str]]) -> None:
+    """Law: the number of categories counted is never above the number of distinct techniques."""
+    low, high, _ = distinct_count.category_bounds(pairs)
+    assert low <= high <= len({name for name, _ in pairs})
+    assert high <= len({cat for _, cat in pairs})

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from yiyang_rules.checks import hazard_ledger
+from yiyang_rules.checks import KINDS, hazard_ledger
 from yiyang_rules.checks.base import Outcome, Status
+from yiyang_rules.engine import judge
 from yiyang_rules.errors import InputError
 
 NATIONAL = hazard_ledger.Params()
@@ -33,7 +34,7 @@ def run(build: Any) -> Any:
     ) -> Outcome:
         policies = None if ledger is None else {"hazard_ledger": ledger}
         view = build.view(as_of=as_of, hazards=hazards, policies=policies)
-        return hazard_ledger.evaluate(build.schedule(params), view)
+        return judge(KINDS[hazard_ledger.KIND], build.schedule(params), view)
 
     return _run
 
@@ -182,7 +183,7 @@ def test_empty_responsible_is_an_input_error(build: Any) -> None:
 def test_not_in_force_on_as_of_is_not_applicable(build: Any) -> None:
     sched = build.schedule(build.version(BEIJING, start="2027-01-01"))
     view = build.view(policies={"hazard_ledger": False})
-    assert hazard_ledger.evaluate(sched, view).status is Status.NOT_APPLICABLE
+    assert judge(KINDS[hazard_ledger.KIND], sched, view).status is Status.NOT_APPLICABLE
 
 
 def test_beijing_hazard_list_absent_is_insufficient_data(run: Any) -> None:
@@ -199,3 +200,36 @@ def test_hazard_list_absent_never_claims_no_open_hazard(run: Any) -> None:
 def test_hazard_found_after_as_of_is_not_yet_a_violation(run: Any) -> None:
     result = run([hazard("h1", found="2026-08-01")], BEIJING, as_of="2026-07-15")
     assert result.status is Status.COMPLIANT
+
+
+# --- time: each hazard's duties under the version in force when they arose ----------------------
+
+
+def test_a_hazard_found_before_the_rule_owes_no_plan_under_it(build: Any) -> None:
+    sched = build.schedule(build.version(BEIJING, start="2026-03-01"))
+    view = build.view(hazards=[hazard("old", found="2026-02-28")], policies={"hazard_ledger": True})
+    result = judge(KINDS[hazard_ledger.KIND], sched, view)
+    assert result.status is Status.COMPLIANT
+    entry = result.evidence["hazards"][0]
+    assert entry["found_before_in_force"] is True and entry["version"] is None
+    found_on_the_day = build.view(hazards=[hazard("new", found="2026-03-01")], policies={"hazard_ledger": True})
+    assert judge(KINDS[hazard_ledger.KIND], sched, found_on_the_day).status is Status.NON_COMPLIANT
+
+
+@pytest.mark.parametrize(
+    ("deadline", "status"), [("2026-02-27", Status.COMPLIANT), ("2026-02-28", Status.NON_COMPLIANT)]
+)
+def test_a_passed_deadline_is_judged_under_the_version_of_the_day_after_it(
+    build: Any, deadline: str, status: Status
+) -> None:
+    national = build.version(NATIONAL, start="2020-01-01", until="2026-02-28", name="1.0.0")
+    beijing = build.version(BEIJING, start="2026-03-01", name="1.1.0+beijing")
+    item = hazard("h", found="2026-02-01", responsible="张三", deadline=deadline)
+    view = build.view(hazards=[item], policies={"hazard_ledger": True})
+    assert judge(KINDS[hazard_ledger.KIND], build.schedule(national, beijing), view).status is status
+
+
+def test_a_rectification_after_as_of_leaves_the_hazard_overdue(run: Any) -> None:
+    item = hazard("h", found="2026-05-01", rectified="2026-07-16", responsible="张三", deadline="2026-06-30")
+    result = run([item], BEIJING)
+    assert result.status is Status.NON_COMPLIANT and states(result) == {"h": "overdue"}

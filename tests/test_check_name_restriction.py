@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from yiyang_rules.checks import name_restriction
 from yiyang_rules.checks.base import Outcome, Status
@@ -30,7 +32,7 @@ def run(build: Any) -> Any:
         **qualifications: bool,
     ) -> Outcome:
         patch = {"institution": {"name": name, "kinds": list(kinds), "qualifications": qualifications}}
-        return name_restriction.evaluate(build.schedule(params), build.view(patch))
+        return name_restriction.evaluate(params, build.view(patch))
 
     return _run
 
@@ -133,7 +135,56 @@ def test_a_kind_without_a_requirement_is_not_restricted(run: Any) -> None:
     assert run(kinds=("medical",), params=elderly_only).status is Status.COMPLIANT
 
 
-def test_not_in_force_on_as_of_is_not_applicable(build: Any) -> None:
-    sched = build.schedule(build.version(NATIONAL, start="2030-01-01"))
-    view = build.view({"institution": {"name": NAME, "qualifications": {"clinic_filing": False}}})
-    assert name_restriction.evaluate(sched, view).status is Status.NOT_APPLICABLE
+WITH_VARIANTS = NATIONAL.model_copy(update={"similar_terms": ["医养", "医康养"]})
+
+
+@pytest.mark.parametrize("name", ["示例医养中心", "示例医康养服务中心", "示例 医 养院"])
+def test_a_close_variant_without_the_qualifications_is_flagged_for_review_never_compliant(
+    run: Any, name: str
+) -> None:
+    """40号 一（三）: “医养结合”等可能产生歧义或者误导公众的名称 — the 等 reaches the variants."""
+    result = run(name, params=WITH_VARIANTS, medical_practice_license=False, clinic_filing=False)
+    assert result.status is Status.INSUFFICIENT_DATA
+    assert result.evidence["needs_review"] is True
+    assert result.evidence["name_uses_term"] is False
+    assert result.evidence["lacking_for"] == ["elderly_care"]
+
+
+def test_a_close_variant_with_unknown_qualifications_is_insufficient_data(run: Any) -> None:
+    result = run("示例医养中心", params=WITH_VARIANTS)
+    assert result.status is Status.INSUFFICIENT_DATA
+    assert result.evidence["needs_review"] is True
+    assert "institution.qualifications.clinic_filing" in result.evidence["missing"]
+
+
+def test_a_close_variant_held_by_a_qualified_institution_is_compliant(run: Any) -> None:
+    result = run("示例医养中心", params=WITH_VARIANTS, clinic_filing=True)
+    assert result.status is Status.COMPLIANT
+    assert result.evidence["similar_term"] == "医养"
+
+
+def test_the_literal_term_is_judged_before_its_variants(run: Any) -> None:
+    result = run(params=WITH_VARIANTS, medical_practice_license=False, clinic_filing=False)
+    assert result.status is Status.NON_COMPLIANT
+    assert result.evidence["name_uses_term"] is True
+
+
+def test_dropping_a_variant_is_less_strict() -> None:
+    assert name_restriction.at_least_as_strict(WITH_VARIANTS, NATIONAL) is True
+    assert name_restriction.at_least_as_strict(NATIONAL, WITH_VARIANTS) is False
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    prefix=st.text(alphabet="北京朝阳区示例颐养 ", max_size=6),
+    variant=st.sampled_from(["医养", "医康养", "医养结合"]),
+    suffix=st.text(alphabet="中心院服务站 ", max_size=4),
+    licence=st.sampled_from([False, None]),
+    clinic=st.sampled_from([False, None]),
+)
+def test_law_an_unqualified_name_with_the_term_or_a_variant_is_never_compliant(
+    run: Any, prefix: str, variant: str, suffix: str, licence: bool | None, clinic: bool | None
+) -> None:
+    quals = {k: v for k, v in {"medical_practice_license": licence, "clinic_filing": clinic}.items() if v is not None}
+    result = run(prefix + variant + suffix, params=WITH_VARIANTS, **quals)
+    assert result.status is not Status.COMPLIANT

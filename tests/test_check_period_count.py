@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from yiyang_rules.checks import period_count
+from yiyang_rules.checks import KINDS, period_count
 from yiyang_rules.checks.base import Outcome, Schedule, Status
+from yiyang_rules.engine import judge
 from yiyang_rules.localtime import PeriodUnit
 from yiyang_rules.vocabulary import ActivityKind
 
@@ -31,7 +32,7 @@ def run(build: Any) -> Any:
         sched: Schedule[Any] | None = None,
     ) -> Outcome:
         view = build.view({"period": {"start": window[0], "end": window[1]}}, as_of=as_of, activities=activities)
-        return period_count.evaluate(sched or build.schedule(params), view)
+        return judge(KINDS[period_count.KIND], sched or build.schedule(params), view)
 
     return _run
 

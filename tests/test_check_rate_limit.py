@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from yiyang_rules.checks import rate_limit
+from yiyang_rules.checks import KINDS, rate_limit
 from yiyang_rules.checks.base import Outcome, Status
+from yiyang_rules.engine import judge
 
 ULCERS = rate_limit.Params(measure=rate_limit.Measure.PRESSURE_ULCER_GRADE2_PLUS_INCIDENCE, limit=Decimal("0.05"))
 
@@ -16,7 +17,7 @@ ULCERS = rate_limit.Params(measure=rate_limit.Measure.PRESSURE_ULCER_GRADE2_PLUS
 @pytest.fixture
 def run(build: Any) -> Any:
     def _run(quality: dict[str, Any] | None, params: rate_limit.Params = ULCERS, **kw: Any) -> Outcome:
-        return rate_limit.evaluate(build.schedule(params), build.view(quality=quality, **kw))
+        return judge(KINDS[rate_limit.KIND], build.schedule(params), build.view(quality=quality, **kw))
 
     return _run
 
@@ -96,22 +97,46 @@ def test_at_least_bound_on_training_coverage(run: Any) -> None:
     assert missing.evidence["missing"] == ["quality.training"]
 
 
-def test_version_in_force_on_as_of_decides(build: Any) -> None:
+def test_the_version_in_force_for_the_whole_window_decides(build: Any) -> None:
     loose = ULCERS.model_copy(update={"limit": Decimal("0.10")})
     sched = build.schedule(
         build.version(loose, start="2020-01-01", until="2026-06-30", name="1.0.0"),
         build.version(ULCERS, start="2026-07-01", name="2.0.0"),
     )
     quality = ulcers(3, 40)  # 7.5%
-    before = rate_limit.evaluate(sched, build.view(quality=quality, as_of="2026-06-30"))
-    after = rate_limit.evaluate(sched, build.view(quality=quality, as_of="2026-07-01"))
-    assert before.status is Status.COMPLIANT
-    assert after.status is Status.NON_COMPLIANT
+    kind = KINDS[rate_limit.KIND]
+    first_half = {"period": {"start": "2026-01-01", "end": "2026-06-30"}}
+    second_half = {"period": {"start": "2026-07-01", "end": "2026-12-31"}}
+    # A window wholly under 1.0.0 is judged under it, even when as_of is later.
+    judged = judge(kind, sched, build.view(first_half, quality=quality, as_of="2027-01-10"))
+    assert judged.status is Status.COMPLIANT and judged.evidence["version"] == "1.0.0"
+    assert judge(kind, sched, build.view(second_half, quality=quality, as_of="2027-01-10")).status is (
+        Status.NON_COMPLIANT
+    )
+    # A window spanning both versions is one number that cannot be split: not judged.
+    year = {"period": {"start": "2026-01-01", "end": "2026-12-31"}}
+    spanning = judge(kind, sched, build.view(year, quality=quality, as_of="2027-01-10"))
+    assert spanning.status is Status.INSUFFICIENT_DATA
+    assert [v["version"] for v in spanning.evidence["versions_in_window"]] == ["1.0.0", "2.0.0"]
+    assert "window_before_in_force" not in spanning.evidence
+
+
+def test_a_window_before_the_rule_is_not_applicable_and_one_straddling_it_is_not_judged(build: Any) -> None:
+    sched = build.schedule(build.version(ULCERS, start="2026-04-01"))
+    kind = KINDS[rate_limit.KIND]
+    before = judge(
+        kind, sched, build.view({"period": {"start": "2025-01-01", "end": "2025-12-31"}}, quality=ulcers(9, 10))
+    )
+    assert before.status is Status.NOT_APPLICABLE
+    straddling = judge(kind, sched, build.view(quality=ulcers(9, 10)))
+    assert straddling.status is Status.INSUFFICIENT_DATA
+    assert straddling.evidence["window_before_in_force"] == {"start": "2026-01-01", "end": "2026-03-31"}
+    assert "2026-03-31" in straddling.message.zh and "2026-03-31" in straddling.message.en
 
 
 def test_not_yet_in_force_is_not_applicable(build: Any) -> None:
     sched = build.schedule(build.version(ULCERS, start="2027-01-01"))
-    result = rate_limit.evaluate(sched, build.view(quality=ulcers(9, 10)))
+    result = judge(KINDS[rate_limit.KIND], sched, build.view(quality=ulcers(9, 10)))
     assert result.status is Status.NOT_APPLICABLE
     assert result.evidence["in_force_from"] == "2027-01-01"
 

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from yiyang_rules.checks import record_coverage
+from yiyang_rules.checks import KINDS, record_coverage
 from yiyang_rules.checks.base import Outcome, Status
+from yiyang_rules.engine import judge
 
 Scope = record_coverage.Scope
 Requirement = record_coverage.Requirement
@@ -34,7 +35,7 @@ def run(build: Any) -> Any:
         **sections: Any,
     ) -> Outcome:
         view = build.view(as_of=as_of, residents=residents, **sections)
-        return record_coverage.evaluate(build.schedule(params), view)
+        return judge(KINDS[record_coverage.KIND], build.schedule(params), view)
 
     return _run
 
@@ -191,9 +192,112 @@ def test_expired_agreements_renewed_or_terminated(run: Any) -> None:
 def test_not_in_force_on_as_of_is_not_applicable(build: Any) -> None:
     sched = build.schedule(build.version(ADMISSION, start="2027-01-01"))
     view = build.view(residents=[resident("r1", "2026-02-01")])
-    assert record_coverage.evaluate(sched, view).status is Status.NOT_APPLICABLE
+    assert judge(KINDS[record_coverage.KIND], sched, view).status is Status.NOT_APPLICABLE
 
 
 def test_assessment_dated_after_as_of_has_not_happened_yet(run: Any) -> None:
     result = run([resident("r1", "2026-06-01", ("admission", "2026-07-20"))], as_of="2026-07-15")
     assert result.status is not Status.COMPLIANT
+
+
+# --- time: evidence belongs to its record, events judged under their own version ---------------
+
+
+@pytest.mark.parametrize(
+    ("assessed", "status"),
+    [
+        ("2026-01-31", Status.COMPLIANT),  # 30 days before admission
+        ("2026-01-30", Status.NON_COMPLIANT),  # 31 days before: an earlier stay
+        ("2026-04-01", Status.COMPLIANT),  # 30 days after
+        ("2026-04-02", Status.NON_COMPLIANT),  # 31 days after: not the assessment at admission
+    ],
+)
+def test_an_admission_assessment_belongs_to_the_admission_within_30_days(
+    run: Any, assessed: str, status: Status
+) -> None:
+    result = run([resident("r1", "2026-03-02", ("admission", assessed))])
+    assert result.status is status
+    assert record_coverage.ASSESSMENT_DAYS_BEFORE == record_coverage.ASSESSMENT_DAYS_AFTER == 30
+
+
+def test_a_missing_assessment_is_pending_until_the_time_allowed_has_passed(run: Any) -> None:
+    people = [resident("r1", "2026-02-01", ("admission", "2026-02-01")), resident("r2", "2026-06-20")]
+    result = run(people, as_of="2026-07-15", period={"start": "2026-01-01", "end": "2026-06-30"})
+    assert result.status is Status.COMPLIANT and result.evidence["pending"] == ["r2"]
+    assert run(people, as_of="2026-07-21").status is Status.NON_COMPLIANT  # 2026-06-20 + 30 days passed
+
+
+def test_within_days_of_the_version_in_force_on_the_admission_decides(build: Any) -> None:
+    strict = ADMISSION.model_copy(update={"within_days": 3})
+    sched = build.schedule(
+        build.version(ADMISSION, start="2020-01-01", until="2026-03-31", name="1.0.0"),
+        build.version(strict, start="2026-04-01", name="2.0.0"),
+    )
+    people = [
+        resident("early", "2026-03-02", ("admission", "2026-03-20")),  # 18 days: fine under 1.0.0
+        resident("late", "2026-04-02", ("admission", "2026-04-20")),  # 18 days: too late under 2.0.0
+    ]
+    result = judge(KINDS[record_coverage.KIND], sched, build.view(residents=people))
+    assert result.status is Status.NON_COMPLIANT and result.evidence["lacking"] == ["late"]
+
+
+def test_admissions_before_the_rule_and_after_as_of_are_out_of_scope(build: Any) -> None:
+    sched = build.schedule(build.version(ADMISSION, start="2026-03-01"))
+    people = [resident("before", "2026-02-28"), resident("after", "2026-07-20")]
+    view = build.view(as_of="2026-07-15", residents=people, period={"start": "2026-01-01", "end": "2026-07-31"})
+    result = judge(KINDS[record_coverage.KIND], sched, view)
+    assert result.status is Status.NOT_APPLICABLE
+    assert result.evidence["before_in_force"] == ["before"] and result.evidence["after_as_of"] == ["after"]
+
+
+RENEWAL = record_coverage.Params(
+    records="agreements", scope=Scope.EXPIRED_BY_AS_OF, requirement=Requirement.RENEWED_OR_TERMINATED
+)
+CLAUSE = record_coverage.Params(records="agreements", scope=Scope.ALL, requirement=Requirement.DISPUTE_CLAUSE)
+
+
+def agreement(aid: str, signed: str, **more: Any) -> dict[str, Any]:
+    return {"id": aid, "partner": "某社区卫生服务中心", "signed": signed, **more}
+
+
+@pytest.mark.parametrize(
+    ("renewal", "status"),
+    [
+        ({"renewed": "2026-07-15"}, Status.COMPLIANT),  # on as_of: done
+        ({"renewed": "2026-07-16"}, Status.NON_COMPLIANT),  # after as_of: not yet
+        ({"terminated": "2026-07-16"}, Status.NON_COMPLIANT),
+        ({"terminated": "2026-03-31"}, Status.COMPLIANT),
+    ],
+)
+def test_renewals_and_terminations_count_only_on_or_before_as_of(
+    run: Any, renewal: dict[str, str], status: Status
+) -> None:
+    result = run(None, RENEWAL, agreements=[agreement("a1", "2025-04-01", expires="2026-03-31", **renewal)])
+    assert result.status is status
+
+
+def test_the_lapse_is_the_day_after_expiry(run: Any) -> None:
+    on = run(None, RENEWAL, agreements=[agreement("a1", "2025-07-15", expires="2026-07-14")])
+    assert on.status is Status.NON_COMPLIANT  # lapsed on 2026-07-15 = as_of
+    not_yet = run(None, RENEWAL, agreements=[agreement("a1", "2025-07-16", expires="2026-07-15")])
+    assert not_yet.status is Status.NOT_APPLICABLE and not_yet.evidence["after_as_of"] == ["a1"]
+
+
+def test_a_rule_about_live_agreements_skips_ended_ones_and_lists_them(run: Any) -> None:
+    deals = [
+        agreement("lapsed", "2024-01-01", expires="2026-07-14", dispute_clause=False),
+        agreement("terminated", "2024-01-01", terminated="2026-07-15", dispute_clause=False),
+        agreement("renewed", "2024-01-01", expires="2025-12-31", renewed="2026-01-05", dispute_clause=True),
+        agreement("expires-today", "2024-01-01", expires="2026-07-15", dispute_clause=True),
+    ]
+    result = run(None, CLAUSE, agreements=deals)
+    assert result.status is Status.COMPLIANT and result.evidence["in_scope"] == 2
+    assert result.evidence["ended"] == ["lapsed", "terminated"]
+
+
+def test_an_agreement_signed_before_the_rule_is_not_judged_at_its_lapse(build: Any) -> None:
+    sched = build.schedule(build.version(RENEWAL, start="2020-12-11"))
+    deals = [agreement("old", "2020-12-10", expires="2021-12-09"), agreement("new", "2020-12-11", expires="2021-12-10")]
+    result = judge(KINDS[record_coverage.KIND], sched, build.view(agreements=deals))
+    assert result.status is Status.NON_COMPLIANT
+    assert result.evidence["lacking"] == ["new"] and result.evidence["before_in_force"] == ["old"]

@@ -238,10 +238,13 @@ def test_rules_list_show_validate_and_diff() -> None:
 
 
 def test_rules_show_prints_the_version_history_across_layers() -> None:
-    # National 1.0.0 judges what lies before 2025-12-25; Beijing's wording from then on.
-    data = json.loads(run("rules", "show", "naming.yiyang-title", "-j", "beijing", "--format", "json").stdout)
-    assert [v["layer"] for v in data["versions"]] == ["national", "beijing"]
-    assert data["versions"][0]["until"] == "2025-12-24" and data["versions"][1]["from"] == "2025-12-25"
+    # Shaanxi's own 1.0.0 judges what lies before 40号 (2024-12-12); its 1.1.0 from then on.
+    data = json.loads(run("rules", "show", "zoning.separate-areas", "-j", "shaanxi", "--format", "json").stdout)
+    assert [v["layer"] for v in data["versions"]] == ["shaanxi", "shaanxi"]
+    assert data["versions"][0]["until"] == "2024-12-11" and data["versions"][1]["from"] == "2024-12-12"
+    # A restate keeps the national history: Beijing's naming rule is the national check unchanged.
+    naming = json.loads(run("rules", "show", "naming.yiyang-title", "-j", "beijing", "--format", "json").stdout)
+    assert [v["layer"] for v in naming["versions"]] == ["national"]
 
 
 def test_validate_exits_1_and_lists_problems_with_lines(tmp_path: Path) -> None:

@@ -246,3 +246,57 @@ def test_describe_renders_both_languages() -> None:
     assert " and " in label.en and "not (" in label.en
     fact = describe(parse({"fact": "policies.emergency_plan", "equals": False}))
     assert fact.en == "policies.emergency_plan is false"
+
+
+@pytest.mark.parametrize(
+    ("care_type", "expected"),
+    [
+        ("community_health_center", True),
+        ("community_health_station", True),
+        ("township_health_center", True),
+        ("village_clinic", True),
+        ("clinic", False),  # 诊所/医务室/护理站: a 基层医疗卫生机构, not a community public-health provider
+        (None, False),
+    ],
+)
+def test_community_public_health_provider_excludes_clinics_and_infirmaries(
+    judge: Any, care_type: str | None, expected: bool
+) -> None:
+    patch = {"institution": {"kinds": ["medical"], **({"primary_care_type": care_type} if care_type else {})}}
+    assert judge("community_public_health_provider", patch).value is expected
+    assert judge("primary_care", patch).value is (care_type is not None)
+
+
+def _agreements(*roles: str | None) -> list[dict[str, Any]]:
+    return [
+        {"id": f"A-{i}", "partner": "某机构", "signed": "2026-01-10", **({"role": r} if r else {})}
+        for i, r in enumerate(roles)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kinds", "qualifications", "roles", "expected", "missing"),
+    [
+        (["medical"], {}, ("medical_provider",), True, ()),
+        (["medical", "elderly_care"], {}, ("elderly_care_party", "medical_provider"), True, ()),
+        (["medical"], {}, ("elderly_care_party",), False, ()),
+        (["medical"], {"elderly_care_filing": True}, (None,), None, ("agreements[0].role",)),
+        (["medical"], {"elderly_care_filing": False}, (None,), True, ()),  # cannot be the elderly-care party
+        (["elderly_care"], {"medical_practice_license": False, "clinic_filing": False}, (None,), False, ()),
+        (["elderly_care"], {"clinic_filing": True}, ("elderly_care_party", None), None, ("agreements[1].role",)),
+        (["medical"], {}, (), False, ()),
+    ],
+)
+def test_agreement_medical_provider_is_three_valued(
+    judge: Any,
+    kinds: list[str],
+    qualifications: dict[str, bool],
+    roles: tuple[str | None, ...],
+    expected: bool | None,
+    missing: tuple[str, ...],
+) -> None:
+    patch = {"institution": {"kinds": kinds, "qualifications": qualifications}}
+    result = judge("agreement_medical_provider", patch, agreements=_agreements(*roles))
+    assert (result.value, result.missing) == (expected, missing)
+    unknown = judge("agreement_medical_provider", patch, agreements=None)
+    assert (unknown.value, unknown.missing) == (None, ("agreements",))

@@ -108,9 +108,16 @@ def test_no_retroactive_enforcement_before_the_rule_took_effect() -> None:
 
 
 def test_a_rule_not_yet_in_force_is_not_applicable() -> None:
-    report = Engine.load("beijing").check(SAMPLE).model_dump(mode="json")
-    future = [f for f in report["findings"] if f["evidence"].get("in_force_from", "") > SAMPLE["as_of"]]
-    assert future, "expected at least one Beijing rule in force only from 2028 (training coverage)"
+    # Shaanxi's 10-technique rule (到2025年) is in force from 2026-01-01.
+    data = {
+        **SAMPLE,
+        "as_of": "2025-10-15",
+        "period": {"start": "2025-04-01", "end": "2025-09-30"},
+        "institution": {**SAMPLE["institution"], "province": "shaanxi", "region_code": "610113"},
+    }
+    report = Engine.load("shaanxi").check(data).model_dump(mode="json")
+    future = [f for f in report["findings"] if f["evidence"].get("in_force_from", "") > data["as_of"]]
+    assert future, "expected at least one Shaanxi rule in force only from 2026 (tcm.health-center-ten-techniques)"
     assert all(f["status"] == "not_applicable" for f in future)
 
 
@@ -145,3 +152,41 @@ def test_the_three_jurisdictions_of_the_done_criteria() -> None:
     assert by["b"]["safety.hazard-ledger"]["status"] == "non_compliant"
     assert by["h"]["safety.hazard-ledger"]["status"] == "compliant"
     assert any(c["document"] == "陕卫老龄发〔2024〕6号" for c in by["s"]["zoning.separate-areas"]["citations"])
+
+
+HAZARDS_NATIONAL = (ROOT / "rules/national/safety.hazard-ledger.yaml").read_text(encoding="utf-8")
+HAZARDS_BEIJING = (ROOT / "rules/beijing/safety.hazard-ledger.yaml").read_text(encoding="utf-8")
+
+
+def test_a_tighten_judges_each_hazard_deadline_under_the_version_in_force_when_it_passed(tmp_path: Path) -> None:
+    # The national rule in force from mid-2025 (a test pack), Beijing's stricter one from 2025-12-25:
+    # a deadline missed in 2025 falls under the national version, which does not fail it.
+    earlier = HAZARDS_NATIONAL.replace("from: 2025-12-25", "from: 2025-06-01")
+    rules = pack(
+        tmp_path,
+        {"national/safety.hazard-ledger.yaml": earlier, "beijing/safety.hazard-ledger.yaml": HAZARDS_BEIJING},
+    )
+    missed_2025 = {
+        "id": "H-1",
+        "found": "2025-08-01",
+        "rectified": "2025-10-01",
+        "plan": {"responsible": "张三", "deadline": "2025-09-01"},
+    }
+    missed_2026 = {
+        "id": "H-2",
+        "found": "2026-01-05",
+        "rectified": "2026-02-01",
+        "plan": {"responsible": "李四", "deadline": "2026-01-10"},
+    }
+    data = {**SAMPLE, "policies": {**SAMPLE.get("policies", {}), "hazard_ledger": True}}
+    engine = Engine.load(rules_dir=rules)
+
+    def ledger(hazards: list[dict[str, Any]]) -> dict[str, Any]:
+        report = engine.check({**data, "hazards": hazards}).model_dump(mode="json")
+        return next(f for f in report["findings"] if f["rule_id"] == "safety.hazard-ledger")
+
+    assert ledger([missed_2025])["status"] == "compliant"
+    both = ledger([missed_2025, missed_2026])
+    assert both["status"] == "non_compliant" and both["evidence"]["violations"] == ["H-2"]
+    versions = {h["id"]: h["version"] for h in both["evidence"]["hazards"]}
+    assert versions == {"H-1": "1.0.0", "H-2": "1.1.0+beijing"}

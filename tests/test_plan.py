@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from yiyang_rules.cli.app import app
-from yiyang_rules.engine import Engine
+from yiyang_rules.engine import Engine, to_snapshot
 from yiyang_rules.localtime import PeriodUnit, period_containing
 from yiyang_rules.plan import Plan, plan_snapshot
 from yiyang_rules.render import plan_ics
@@ -173,6 +173,8 @@ def situations(draw: st.DrawFn) -> tuple[dict[str, Any], date, date]:
         record: dict[str, Any] = {"id": f"A-{n}", "partner": "某医院", "signed": signed.isoformat()}
         if draw(st.booleans()):
             record["reported"] = (signed + timedelta(days=draw(st.integers(0, 80)))).isoformat()
+        if draw(st.integers(0, 3)) == 0:  # a cooperation already ended: its duties no longer bind
+            record["terminated"] = draw(st.dates(signed, as_of)).isoformat()
         agreements.append(record)
     hazards = []
     for n in range(draw(st.integers(0, 3))):
@@ -235,6 +237,14 @@ def test_doing_what_the_plan_lists_makes_the_next_check_compliant_for_it(
     plan = plan_snapshot(ENGINE, data, as_of=as_of, until=until)
     after = ENGINE.check(carry_out(data, plan), as_of=until)
     planned = {(i.rule_id, i.unit) for i in plan.items if i.state == "due"}
+    # The plan binds whom check binds: a rule check finds not applicable on as_of is planned only
+    # when it comes into force later.
+    catalog = ENGINE.catalog_for(to_snapshot(data))
+    for item in plan.items:
+        rule = catalog.get(item.rule_id)
+        assert rule is not None
+        if before[item.rule_id].status == "not_applicable" and "in_force_from" not in before[item.rule_id].evidence:
+            raise AssertionError(f"{item.rule_id} is not applicable on {as_of} but planned: {item.message.en}")
     for finding in after.findings:
         units = set(finding_units(finding.status, finding.evidence)) if finding.status == "non_compliant" else set()
         # Nothing the plan listed as due is in violation after doing it …

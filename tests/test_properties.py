@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from yiyang_rules import Engine, Status
-from yiyang_rules.checks import period_count, rate_limit
+from yiyang_rules.checks import KINDS, period_count, rate_limit
 from yiyang_rules.checks.base import Outcome, Schedule, ScheduledVersion, SnapshotView
-from yiyang_rules.engine import to_snapshot
+from yiyang_rules.engine import judge, to_snapshot
 from yiyang_rules.localtime import PeriodUnit, add_months, period_containing, periods_overlapping
 from yiyang_rules.vocabulary import (
     ActivityKind,
@@ -383,8 +383,8 @@ def test_adding_activity_records_never_hurts(data: st.DataObject) -> None:
     extended = base + fresh + repeats
     data.draw(st.randoms()).shuffle(extended)
 
-    before: Outcome = period_count.evaluate(sched, _period_view(start, end, as_of, base))
-    after: Outcome = period_count.evaluate(sched, _period_view(start, end, as_of, extended))
+    before: Outcome = judge(KINDS[period_count.KIND], sched, _period_view(start, end, as_of, base))
+    after: Outcome = judge(KINDS[period_count.KIND], sched, _period_view(start, end, as_of, extended))
 
     event(f"{before.status.value} -> {after.status.value}")
     if before.status is Status.COMPLIANT:
@@ -407,9 +407,11 @@ def test_records_dated_after_as_of_change_no_judgement(data: st.DataObject) -> N
     sched = data.draw(period_schedules(start, end))
     base = [_record(d, f"b{i}") for i, d in enumerate(data.draw(st.lists(near(start, end), max_size=30)))]
     later = data.draw(st.lists(days(as_of + timedelta(days=1), as_of + timedelta(days=400)), min_size=1))
-    before = period_count.evaluate(sched, _period_view(start, end, as_of, base))
-    after = period_count.evaluate(
-        sched, _period_view(start, end, as_of, base + [_record(d, f"l{i}") for i, d in enumerate(later)])
+    before = judge(KINDS[period_count.KIND], sched, _period_view(start, end, as_of, base))
+    after = judge(
+        KINDS[period_count.KIND],
+        sched,
+        _period_view(start, end, as_of, base + [_record(d, f"l{i}") for i, d in enumerate(later)]),
     )
     assert after.status is before.status
     assert after.evidence["periods"] == before.evidence["periods"]
@@ -421,7 +423,7 @@ def test_period_count_judges_only_whole_ended_in_force_periods(data: st.DataObje
     start, end, as_of = data.draw(period_windows())
     sched = data.draw(period_schedules(start, end))
     records = [_record(d, None) for d in data.draw(st.lists(near(start, end), max_size=30))]
-    result = period_count.evaluate(sched, _period_view(start, end, as_of, records))
+    result = judge(KINDS[period_count.KIND], sched, _period_view(start, end, as_of, records))
     event(result.status.value)
     unit = sched.versions[0].params.period
     by_label = {p.label: p for p in periods_overlapping(unit, start, end)}
@@ -474,9 +476,9 @@ def _rate(limit_percent: int, **kw: Any) -> Schedule[rate_limit.Params]:
 def test_rate_limit_at_most_inclusive_is_exact(pair: tuple[int, int], limit_percent: int) -> None:
     numerator, denominator = pair
     view = _ulcer_view(numerator, denominator)
-    inclusive = rate_limit.evaluate(_rate(limit_percent), view).status
-    exclusive = rate_limit.evaluate(_rate(limit_percent, inclusive=False), view).status
-    at_least = rate_limit.evaluate(_rate(limit_percent, bound=rate_limit.Bound.AT_LEAST), view).status
+    inclusive = judge(KINDS[rate_limit.KIND], _rate(limit_percent), view).status
+    exclusive = judge(KINDS[rate_limit.KIND], _rate(limit_percent, inclusive=False), view).status
+    at_least = judge(KINDS[rate_limit.KIND], _rate(limit_percent, bound=rate_limit.Bound.AT_LEAST), view).status
     compliant, non_compliant = Status.COMPLIANT, Status.NON_COMPLIANT
     assert inclusive is (compliant if numerator * 100 <= limit_percent * denominator else non_compliant)
     assert exclusive is (compliant if numerator * 100 < limit_percent * denominator else non_compliant)
@@ -488,8 +490,8 @@ def test_rate_limit_at_most_inclusive_is_exact(pair: tuple[int, int], limit_perc
 def test_rate_limit_depends_only_on_the_ratio(pair: tuple[int, int], factor: int) -> None:
     numerator, denominator = pair
     sched = _rate(5)
-    small = rate_limit.evaluate(sched, _ulcer_view(numerator, denominator))
-    large = rate_limit.evaluate(sched, _ulcer_view(numerator * factor, denominator * factor))
+    small = judge(KINDS[rate_limit.KIND], sched, _ulcer_view(numerator, denominator))
+    large = judge(KINDS[rate_limit.KIND], sched, _ulcer_view(numerator * factor, denominator * factor))
     assert small.status is large.status
 
 

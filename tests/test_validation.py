@@ -241,3 +241,32 @@ def test_a_tighten_must_keep_the_check_kind(tmp_path: Path) -> None:
         tmp_path, {"national/fire.inspection-monthly.yaml": FIRE, "beijing/fire.inspection-monthly.yaml": other_kind}
     )
     assert any("a tighten keeps the national rule's check kind (period_count)" in m for m in messages(root))
+
+
+@pytest.mark.parametrize(
+    ("check", "identical"),
+    [
+        ("{kind: period_count, activity: fire_inspection, period: month, min_count: 1}", True),
+        ("{kind: period_count, activity: fire_inspection, period: month, min_count: 2}", False),
+    ],
+)
+def test_a_tighten_identical_to_the_base_must_be_a_restate(tmp_path: Path, check: str, identical: bool) -> None:
+    root = make_pack(
+        tmp_path,
+        {"national/fire.inspection-monthly.yaml": FIRE, "beijing/fire.inspection-monthly.yaml": _tighten(check)},
+    )
+    found = messages(root, run_examples=False)
+    assert any("it is a restate" in m for m in found) is identical, found
+
+
+def test_a_tighten_with_the_same_check_but_a_wider_scope_is_a_tighten(tmp_path: Path) -> None:
+    same = "{kind: period_count, activity: fire_inspection, period: month, min_count: 1}"
+    wider = _tighten(same).replace("overlay:", "applies_to: any_institution\noverlay:")
+    root = make_pack(
+        tmp_path, {"national/fire.inspection-monthly.yaml": FIRE, "beijing/fire.inspection-monthly.yaml": wider}
+    )
+    assert not any("it is a restate" in m for m in messages(root, run_examples=False))
+
+
+def test_no_bundled_tighten_is_a_restate_in_disguise() -> None:
+    assert not [str(p) for p in validate(run_examples=False) if "it is a restate" in str(p)]

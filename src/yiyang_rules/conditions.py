@@ -10,13 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .snapshot import Snapshot
-from .vocabulary import FACT_KEYS, FactSection, InstitutionKind, Label, PrimaryCareType
+from .snapshot import Agreement, Snapshot
+from .vocabulary import (
+    COMMUNITY_PUBLIC_HEALTH_TYPES,
+    FACT_KEYS,
+    AgreementRole,
+    FactSection,
+    InstitutionKind,
+    Label,
+    PrimaryCareType,
+)
 
 
 class Predicate(StrEnum):
@@ -27,8 +36,10 @@ class Predicate(StrEnum):
     PRIMARY_CARE = "primary_care"
     COMMUNITY_OR_TOWNSHIP_HEALTH_CENTER = "community_or_township_health_center"
     COMMUNITY_HEALTH_STATION = "community_health_station"
+    COMMUNITY_PUBLIC_HEALTH_PROVIDER = "community_public_health_provider"
     PUBLIC = "public"
     HAS_AGREEMENTS = "has_agreements"
+    AGREEMENT_MEDICAL_PROVIDER = "agreement_medical_provider"
     HAS_RESIDENTS_65_PLUS = "has_residents_65_plus"
 
 
@@ -45,8 +56,17 @@ PREDICATE_LABELS: dict[Predicate, Label] = {
         "社区卫生服务中心或乡镇卫生院", "a community health centre or township health centre"
     ),
     Predicate.COMMUNITY_HEALTH_STATION: Label("社区卫生服务站", "a community health station"),
+    Predicate.COMMUNITY_PUBLIC_HEALTH_PROVIDER: Label(
+        "承担基本公共卫生和家庭医生签约服务的基层医疗卫生机构（社区卫生服务中心/站、乡镇卫生院、村卫生室）",
+        "a community public-health provider (community health centre or station, township health centre, "
+        "village clinic), not a clinic or a nursing home's infirmary",
+    ),
     Predicate.PUBLIC: Label("公立机构", "a public institution"),
     Predicate.HAS_AGREEMENTS: Label("已签订医养合作协议", "has signed a cooperation agreement"),
+    Predicate.AGREEMENT_MEDICAL_PROVIDER: Label(
+        "在签约合作中提供医疗卫生服务的医疗卫生机构",
+        "the medical institution that provides services under a cooperation agreement",
+    ),
     Predicate.HAS_RESIDENTS_65_PLUS: Label("有65岁及以上入住老年人", "has residents aged 65 or over"),
 }
 
@@ -89,10 +109,40 @@ def _primary_care(snapshot: Snapshot, *types: PrimaryCareType) -> Truth:
     return Truth(not types or care_type in types)
 
 
-def _has_agreements(snapshot: Snapshot) -> Truth:
+def _live(snapshot: Snapshot, as_of: date | None) -> list[tuple[int, Agreement]]:
+    """The agreements in force on ``as_of`` (all of them when no day is given), with their index."""
+    agreements = snapshot.agreements or []
+    return [(i, a) for i, a in enumerate(agreements) if as_of is None or a.in_force_on(as_of)]
+
+
+def _has_agreements(snapshot: Snapshot, as_of: date | None) -> Truth:
+    """A cooperation in force on ``as_of``: an agreement that ended, or is signed later, binds no one."""
     if snapshot.agreements is None:
         return Truth(None, ("agreements",))
-    return Truth(bool(snapshot.agreements))
+    return Truth(bool(_live(snapshot, as_of)))
+
+
+def _agreement_medical_provider(snapshot: Snapshot, as_of: date | None) -> Truth:
+    """国卫办老龄发〔2020〕23号: the provider-side duties bind the party that provides the medical
+    services. Its side is ``agreements[].role``. Where no role is given, the institution's own
+    registration can still tell: one that can provide no medical service (not ``medical``, neither
+    licence nor filing) is not the provider; one that cannot be the elderly-care party (not
+    ``elderly_care``, no elderly-care filing) is. Any other institution cannot be told."""
+    if snapshot.agreements is None:
+        return Truth(None, ("agreements",))
+    live = _live(snapshot, as_of)
+    if any(a.role is AgreementRole.MEDICAL_PROVIDER for _, a in live):
+        return TRUE
+    unknown = tuple(f"agreements[{i}].role" for i, a in live if a.role is None)
+    if not unknown:
+        return FALSE
+    q = snapshot.institution.qualifications
+    kinds = snapshot.institution.kinds
+    if InstitutionKind.MEDICAL not in kinds and q.medical_practice_license is False and q.clinic_filing is False:
+        return FALSE  # it can provide no medical service
+    if InstitutionKind.ELDERLY_CARE not in kinds and q.elderly_care_filing is False:
+        return TRUE  # it cannot be the elderly-care party
+    return Truth(None, unknown)
 
 
 def _has_65_plus(snapshot: Snapshot) -> Truth:
@@ -105,19 +155,23 @@ def _has_65_plus(snapshot: Snapshot) -> Truth:
     return Truth(None, unknown) if unknown else FALSE
 
 
-_PREDICATES: dict[Predicate, Callable[[Snapshot], Truth]] = {
-    Predicate.ANY_INSTITUTION: lambda s: TRUE,
-    Predicate.YIYANG_INSTITUTION: _yiyang,
-    Predicate.MEDICAL: lambda s: _kind(s, InstitutionKind.MEDICAL),
-    Predicate.ELDERLY_CARE: lambda s: _kind(s, InstitutionKind.ELDERLY_CARE),
-    Predicate.PRIMARY_CARE: _primary_care,
-    Predicate.COMMUNITY_OR_TOWNSHIP_HEALTH_CENTER: lambda s: _primary_care(
+# Each predicate reads the snapshot and the day things are judged on (``as_of``; None: no day,
+# every record counts). Only the agreement predicates need the day.
+_PREDICATES: dict[Predicate, Callable[[Snapshot, date | None], Truth]] = {
+    Predicate.ANY_INSTITUTION: lambda s, d: TRUE,
+    Predicate.YIYANG_INSTITUTION: lambda s, d: _yiyang(s),
+    Predicate.MEDICAL: lambda s, d: _kind(s, InstitutionKind.MEDICAL),
+    Predicate.ELDERLY_CARE: lambda s, d: _kind(s, InstitutionKind.ELDERLY_CARE),
+    Predicate.PRIMARY_CARE: lambda s, d: _primary_care(s),
+    Predicate.COMMUNITY_OR_TOWNSHIP_HEALTH_CENTER: lambda s, d: _primary_care(
         s, PrimaryCareType.COMMUNITY_HEALTH_CENTER, PrimaryCareType.TOWNSHIP_HEALTH_CENTER
     ),
-    Predicate.COMMUNITY_HEALTH_STATION: lambda s: _primary_care(s, PrimaryCareType.COMMUNITY_HEALTH_STATION),
-    Predicate.PUBLIC: lambda s: _flag(s.institution.public, "institution.public"),
+    Predicate.COMMUNITY_HEALTH_STATION: lambda s, d: _primary_care(s, PrimaryCareType.COMMUNITY_HEALTH_STATION),
+    Predicate.COMMUNITY_PUBLIC_HEALTH_PROVIDER: lambda s, d: _primary_care(s, *COMMUNITY_PUBLIC_HEALTH_TYPES),
+    Predicate.PUBLIC: lambda s, d: _flag(s.institution.public, "institution.public"),
     Predicate.HAS_AGREEMENTS: _has_agreements,
-    Predicate.HAS_RESIDENTS_65_PLUS: _has_65_plus,
+    Predicate.AGREEMENT_MEDICAL_PROVIDER: _agreement_medical_provider,
+    Predicate.HAS_RESIDENTS_65_PLUS: lambda s, d: _has_65_plus(s),
 }
 
 
@@ -198,14 +252,20 @@ AnyOf.model_rebuild()
 Not.model_rebuild()
 
 
-def holds(condition: Condition, snapshot: Snapshot, memo: dict[Predicate, Truth] | None = None) -> Truth:
-    """Judge ``condition``; ``memo`` keeps each named predicate's answer for one snapshot, since
-    most rules of a catalog ask the same few (``yiyang_institution``…)."""
+def holds(
+    condition: Condition,
+    snapshot: Snapshot,
+    memo: dict[Predicate, Truth] | None = None,
+    as_of: date | None = None,
+) -> Truth:
+    """Judge ``condition`` as things stand on ``as_of`` (an agreement binds only while in force);
+    ``memo`` keeps each named predicate's answer for one snapshot and day, since most rules of a
+    catalog ask the same few (``yiyang_institution``…)."""
     if isinstance(condition, Predicate):
         if memo is None:
-            return _PREDICATES[condition](snapshot)
+            return _PREDICATES[condition](snapshot, as_of)
         if condition not in memo:
-            memo[condition] = _PREDICATES[condition](snapshot)
+            memo[condition] = _PREDICATES[condition](snapshot, as_of)
         return memo[condition]
     if isinstance(condition, FactTest):
         value = fact_value(snapshot, condition.fact)
@@ -213,10 +273,10 @@ def holds(condition: Condition, snapshot: Snapshot, memo: dict[Predicate, Truth]
             return Truth(None, (fact_path_field(condition.fact),))
         return Truth(value == condition.equals)
     if isinstance(condition, AllOf):
-        return _and(*(holds(c, snapshot, memo) for c in condition.all_of))
+        return _and(*(holds(c, snapshot, memo, as_of) for c in condition.all_of))
     if isinstance(condition, AnyOf):
-        return _or(*(holds(c, snapshot, memo) for c in condition.any_of))
-    inner = holds(condition.not_, snapshot, memo)
+        return _or(*(holds(c, snapshot, memo, as_of) for c in condition.any_of))
+    inner = holds(condition.not_, snapshot, memo, as_of)
     return Truth(None if inner.value is None else not inner.value, inner.missing)
 
 

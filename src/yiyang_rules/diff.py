@@ -8,8 +8,46 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from .catalog import NATIONAL, LoadedRules
-from .rulefile import OverlayOperation
+from .conditions import Condition, describe
+from .rulefile import Localized, OverlayOperation, RuleFile
+
+_CONDITION: TypeAdapter[Any] = TypeAdapter(Condition)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field an overlay changes against the national rule: what it was and what it is."""
+
+    field: str  # applies_to | title | notes
+    before: Any
+    after: Any
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "from": self.before, "to": self.after}
+
+
+def _condition_json(condition: Condition) -> dict[str, Any]:
+    label = describe(condition)
+    return {"condition": _CONDITION.dump_python(condition, mode="json", by_alias=True), "zh": label.zh, "en": label.en}
+
+
+def _title_json(title: Localized | None) -> dict[str, str] | None:
+    return None if title is None else {"zh": title.zh, "en": title.en}
+
+
+def field_changes(base: RuleFile, overlay: RuleFile) -> tuple[FieldChange, ...]:
+    """What a reviewer must see besides the check: a changed ``applies_to``, title or notes."""
+    changes: list[FieldChange] = []
+    if overlay.applies_to is not None and base.applies_to is not None and overlay.applies_to != base.applies_to:
+        changes.append(FieldChange("applies_to", _condition_json(base.applies_to), _condition_json(overlay.applies_to)))
+    if overlay.title is not None and overlay.title != base.title:
+        changes.append(FieldChange("title", _title_json(base.title), _title_json(overlay.title)))
+    if overlay.notes is not None and overlay.notes != base.notes:
+        changes.append(FieldChange("notes", base.notes, overlay.notes))
+    return tuple(changes)
 
 
 @dataclass(frozen=True)
@@ -24,6 +62,7 @@ class LayerChange:
     new_check: dict[str, Any] | None
     in_force_from: str | None
     note: str | None
+    changes: tuple[FieldChange, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -36,6 +75,7 @@ class LayerChange:
             "check": self.new_check,
             "in_force_from": self.in_force_from,
             "note": self.note,
+            "changes": [c.as_dict() for c in self.changes],
         }
 
 
@@ -65,6 +105,7 @@ def layer_diff(loaded: LoadedRules, base_layer: str, layer: str) -> list[LayerCh
                 else None,
                 in_force_from=rule.versions[0].in_force.from_.isoformat() if rule.versions else None,
                 note=rule.overlay.note if rule.overlay else rule.notes,
+                changes=field_changes(base.rule, rule) if base is not None and rule.overlay is not None else (),
             )
         )
     order = {"tighten": 0, "add": 1, "retire": 2, "restate": 3}

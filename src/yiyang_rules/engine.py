@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,19 @@ from pydantic import ValidationError
 
 from ._version import __version__
 from .catalog import NATIONAL, Catalog, CompiledRule, LoadedRules, compile_catalog, load_rules
-from .checks.base import Outcome, SnapshotView, Status, not_in_force, outcome
+from .checks import CheckKind
+from .checks.base import (
+    Outcome,
+    Ruled,
+    Schedule,
+    ScheduledVersion,
+    SnapshotView,
+    Status,
+    TimeClass,
+    WholeCheck,
+    not_in_force,
+    outcome,
+)
 from .conditions import holds
 from .errors import InputError, JurisdictionError, RuleCatalogError, format_loc
 from .jurisdiction import province_of, resolve_province
@@ -121,7 +133,7 @@ def evaluate_rule(rule: CompiledRule, view: SnapshotView) -> Outcome:
     # Not yet in force on as_of: no period before as_of can have been under it either.
     if view.as_of < rule.schedule.first_day:
         return not_in_force(rule.schedule.first_day)
-    applies = holds(rule.applies_to, view.snapshot, view.predicate_memo)
+    applies = holds(rule.applies_to, view.snapshot, view.predicate_memo, view.as_of)
     if applies.value is False:
         return outcome(Status.NOT_APPLICABLE, "本机构不属于该规则的适用对象", "the rule does not bind this institution")
     if applies.value is None:
@@ -132,7 +144,107 @@ def evaluate_rule(rule: CompiledRule, view: SnapshotView) -> Outcome:
             f"cannot tell whether the rule applies; the snapshot does not give: {', '.join(missing)}",
             missing=missing,
         )
-    return rule.kind.evaluate(rule.schedule, view)
+    return judge(rule.kind, rule.schedule, view)
+
+
+# --- Time: which version judges what (docs/semantics.md, "Time"). The one place that reads a
+# rule's schedule: every kind declares its time class and is handed parameters, never versions.
+
+
+def judge(kind: CheckKind, schedule: Schedule[Any], view: SnapshotView) -> Outcome:
+    """One kind under one schedule, with the version chosen by the kind's time class."""
+    timing = kind.timing
+    if isinstance(timing, WholeCheck):
+        if timing.time is TimeClass.SNAPSHOT:
+            version = schedule.at(view.as_of)
+            if version is None:
+                return _not_in_force_on_as_of(schedule, view)
+            return timing.judge(version.params, view)
+        first, last = _window_span(view)
+        version = schedule.covering(first, last)
+        if version is None:
+            return _window_not_covered(schedule, first, last)
+        result = timing.judge(version.params, view)
+        # The finding's rule_version is the one in force on as_of; a window may have been judged
+        # under an earlier one, so say which.
+        result.evidence.setdefault("version", version.version)
+        return result
+    # Periods and events: each unit under the version in force for the whole of its span; a unit
+    # that starts after as_of has not happened yet and is handed back as such, never judged.
+    as_of = view.as_of
+    ruled: list[Ruled[Any, Any]] = []
+    later: list[Any] = []
+    for unit in timing.units(schedule.versions[-1].params, view):
+        first = unit.first
+        if first > as_of:
+            later.append(unit)
+            continue
+        version = schedule.covering(first, unit.last)
+        ruled.append(Ruled(unit, None, None) if version is None else Ruled(unit, version.params, version.version))
+    return timing.judge(schedule.versions[-1].params, ruled, later, view)
+
+
+def _not_in_force_on_as_of(schedule: Schedule[Any], view: SnapshotView) -> Outcome:
+    if view.as_of < schedule.first_day:
+        return not_in_force(schedule.first_day)
+    return outcome(
+        Status.NOT_APPLICABLE,
+        "该规则在评估日已不再施行",
+        "the rule is no longer in force on the evaluation date",
+    )
+
+
+def _window_span(view: SnapshotView) -> tuple[date, date]:
+    """The days a window measure describes: the window, cut at as_of (nothing later is known)."""
+    start, end = view.window
+    return start, max(start, min(end, view.as_of))
+
+
+def _window_not_covered(schedule: Schedule[Any], first: date, last: date) -> Outcome:
+    """No one version was in force for the whole window. The measure is one number over the whole
+    window and cannot be split: if no version was in force on any day of it the rule did not apply
+    then (``not_applicable``); if the window is partly outside the rule's time or spans two
+    versions, it could be judged on a window inside one version, which is data the institution
+    can give (``insufficient_data``)."""
+    window = {"start": first.isoformat(), "end": last.isoformat()}
+    overlapping: list[ScheduledVersion[Any]] = [
+        v for v in schedule.versions if v.start <= last and (v.until is None or first <= v.until)
+    ]
+    if not overlapping:
+        return outcome(
+            Status.NOT_APPLICABLE,
+            f"评估窗口（{first.isoformat()}至{last.isoformat()}）内该规则均未施行",
+            f"the rule was not in force on any day of the window ({first.isoformat()} to {last.isoformat()})",
+            window=window,
+            in_force_from=schedule.first_day.isoformat(),
+        )
+    evidence: dict[str, Any] = {
+        "window": window,
+        "in_force_from": overlapping[0].start.isoformat(),
+        "versions_in_window": [
+            {"version": v.version, "from": v.start.isoformat(), "until": v.until.isoformat() if v.until else None}
+            for v in overlapping
+        ],
+    }
+    if first < overlapping[0].start:
+        before_end = (overlapping[0].start - timedelta(days=1)).isoformat()
+        evidence["window_before_in_force"] = {"start": first.isoformat(), "end": before_end}
+        return outcome(
+            Status.INSUFFICIENT_DATA,
+            f"评估窗口中{first.isoformat()}至{before_end}早于该规则施行（{overlapping[0].start.isoformat()}），"
+            "整个窗口的指标无法拆分，不予评判；请提供自施行之日起的窗口数据",
+            f"the part of the window from {first.isoformat()} to {before_end} predates the rule "
+            f"(in force from {overlapping[0].start.isoformat()}); a measure over the whole window cannot be "
+            "split, so it is not judged: give a window that starts on or after that day",
+            **evidence,
+        )
+    return outcome(
+        Status.INSUFFICIENT_DATA,
+        "评估窗口跨越该规则的不同版本（或其失效日），整个窗口的指标无法拆分，不予评判",
+        "the window spans more than one version of the rule (or its end); a measure over the whole window "
+        "cannot be split, so it is not judged",
+        **evidence,
+    )
 
 
 def evaluate(catalog: Catalog, snapshot: Snapshot, as_of: date) -> Report:

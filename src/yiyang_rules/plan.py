@@ -308,7 +308,7 @@ def _rule_items(rule: CompiledRule, view: SnapshotView, until: date) -> Iterator
     last = schedule.versions[-1].until
     if last is not None and last < view.as_of:
         return  # repealed before as_of: nothing remains to do
-    applies = holds(rule.applies_to, view.snapshot, view.predicate_memo)
+    applies = holds(rule.applies_to, view.snapshot, view.predicate_memo, view.as_of)
     if applies.value is False:
         return
     yield from _in_force_items(rule, view.as_of, until)

@@ -7,6 +7,7 @@ absent field means "unknown", never "false" or "none": ``activities`` left out i
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
@@ -14,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 from .localtime import LocalDate
 from .vocabulary import (
     ActivityKind,
+    AgreementRole,
     AssessmentKind,
     FacilityKey,
     InstitutionKind,
@@ -146,6 +148,11 @@ class TcmTechnique(_Strict):
 class Agreement(_Strict):
     id: NonEmptyStr
     partner: NonEmptyStr
+    role: AgreementRole | None = Field(
+        default=None,
+        description="this institution's side of the agreement: medical_provider (提供医疗卫生服务的一方) or "
+        "elderly_care_party (养老服务机构一方); absent: unknown",
+    )
     signed: LocalDate
     reported: LocalDate | None = None
     expires: LocalDate | None = None
@@ -154,6 +161,18 @@ class Agreement(_Strict):
     dispute_clause: StrictBool | None = None
     confidentiality_clause: StrictBool | None = None
     extensions: Extensions | None = None
+
+    def in_force_on(self, day: date) -> bool:
+        """Signed on or before ``day``, not terminated on or before it, and not lapsed: expired
+        before ``day`` without a written renewal dated on or before ``day`` (国卫办老龄发〔2020〕23号
+        六（二）: 期满后…再书面续签协议或停止合作)."""
+        if self.signed > day:
+            return False
+        if self.terminated is not None and self.terminated <= day:
+            return False
+        if self.expires is not None and self.expires < day:
+            return self.renewed is not None and self.renewed <= day
+        return True
 
 
 class Snapshot(_Strict):

@@ -174,7 +174,38 @@ def _overlay_problems(source: RuleSource, national: dict[str, RuleSource]) -> li
                 )
             )
         problems.extend(_strictness_problems(source, base.rule))
+        problems.extend(_identical_tighten_problems(source, base.rule))
     return problems
+
+
+def _identical_tighten_problems(source: RuleSource, base: RuleFile) -> list[Problem]:
+    """A tighten that changes nothing — every version's check equal to the national check in force
+    at the same time, the same ``applies_to`` and the same level — is a restate: declaring it a
+    tighten tells the reader the province asks more when it does not."""
+    rule = source.rule
+    assert base.versions and rule.versions
+    same_scope = (rule.applies_to is None or rule.applies_to == base.applies_to) and (
+        rule.level is None or rule.level == base.level
+    )
+    if not same_scope:
+        return []
+    base_spans = version_spans(base.versions)
+    for version, start, until in version_spans(rule.versions):
+        concurrent = [
+            b
+            for b, b_start, b_until in base_spans
+            if (until is None or b_start <= until) and (b_until is None or start <= b_until)
+        ]
+        if not concurrent or any(b.check != version.check for b in concurrent):
+            return []
+    return [
+        Problem(
+            str(source.path),
+            source.line_of("overlay", "operation"),
+            f"tighten overlay of {rule.id} has the national check, applies_to and level unchanged: it is a "
+            "restate (operation: restate, no versions; say in overlay.note how the province's wording differs)",
+        )
+    ]
 
 
 def _strictness_problems(source: RuleSource, base: RuleFile) -> list[Problem]:

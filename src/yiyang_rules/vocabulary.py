@@ -68,6 +68,36 @@ PRIMARY_CARE_LABELS: dict[PrimaryCareType, Label] = {
 }
 
 
+# The 基层医疗卫生机构 that provide 基本公共卫生服务 and 家庭医生签约服务 to a population: the subjects
+# of the family-doctor, health-record and home-round duties. A 诊所/医务室/护理站 (a nursing home's
+# in-house infirmary among them) is a 基层医疗卫生机构 in law but has no such population to serve.
+COMMUNITY_PUBLIC_HEALTH_TYPES: frozenset[PrimaryCareType] = frozenset(
+    {
+        PrimaryCareType.COMMUNITY_HEALTH_CENTER,
+        PrimaryCareType.COMMUNITY_HEALTH_STATION,
+        PrimaryCareType.TOWNSHIP_HEALTH_CENTER,
+        PrimaryCareType.VILLAGE_CLINIC,
+    }
+)
+
+
+class AgreementRole(StrEnum):
+    """Which side of a cooperation agreement (国卫办老龄发〔2020〕23号) the institution is on."""
+
+    MEDICAL_PROVIDER = "medical_provider"
+    ELDERLY_CARE_PARTY = "elderly_care_party"
+
+
+AGREEMENT_ROLE_LABELS: dict[AgreementRole, Label] = {
+    AgreementRole.MEDICAL_PROVIDER: Label(
+        "提供医疗卫生服务的签约医疗卫生机构", "the medical institution that provides services under the agreement"
+    ),
+    AgreementRole.ELDERLY_CARE_PARTY: Label(
+        "接受服务的签约养老服务机构", "the elderly-care institution that receives services under the agreement"
+    ),
+}
+
+
 class AssessmentKind(StrEnum):
     ADMISSION = "admission"
     DYNAMIC = "dynamic"
@@ -130,8 +160,10 @@ POLICY_LABELS: dict[PolicyKey, Label] = {
         "安全风险分级管控和隐患排查治理双重预防机制",
         "dual prevention mechanism (graded risk control, hazard investigation)",
     ),
-    PolicyKey.EMERGENCY_PLAN: Label("突发事件应急处置预案", "emergency response plan"),
-    PolicyKey.INFECTION_EMERGENCY_PLAN: Label("传染病防控应急处置预案", "infectious-disease emergency plan"),
+    PolicyKey.EMERGENCY_PLAN: Label("安全生产应急预案", "work-safety emergency plan"),
+    PolicyKey.INFECTION_EMERGENCY_PLAN: Label(
+        "传染病防控（突发公共卫生事件）应急处置预案", "infectious-disease (public-health emergency) response plan"
+    ),
     PolicyKey.INFECTION_CONTROL_MECHANISM: Label(
         "传染病防控和院感管理机制", "infectious-disease and infection-control mechanism"
     ),
@@ -217,6 +249,8 @@ class PracticeKey(StrEnum):
     FAMILY_DOCTOR_APPOINTMENT_REFERRAL = "family_doctor_appointment_referral"
     MULTI_SITE_PRACTICE_FILED = "multi_site_practice_filed"
     MEDICAL_LIABILITY_INSURANCE = "medical_liability_insurance"
+    INFECTION_RESPONSIBILITY_LIST = "infection_responsibility_list"
+    FREE_HEALTH_CHECKUP_FOR_SIGNED_HOMES = "free_health_checkup_for_signed_homes"
 
 
 PRACTICE_LABELS: dict[PracticeKey, Label] = {
@@ -277,7 +311,8 @@ PRACTICE_LABELS: dict[PracticeKey, Label] = {
         "严格执行传染病防控和医疗机构感染防控各项要求", "follows infection-control requirements"
     ),
     PracticeKey.LICENSED_MEDICAL_PRACTICE_ONLY: Label(
-        "诊疗活动依法依规开展", "medical services provided only lawfully"
+        "诊疗活动依法依规开展（无执业许可或备案不开展诊疗）",
+        "medical services provided only lawfully (none without a licence or filing)",
     ),
     PracticeKey.STAFF_SAFETY_TRAINING: Label("全员安全教育培训", "safety education and training for all staff"),
     PracticeKey.REMOTE_SERVICES_COOPERATION: Label(
@@ -295,6 +330,14 @@ PRACTICE_LABELS: dict[PracticeKey, Label] = {
     ),
     PracticeKey.MEDICAL_LIABILITY_INSURANCE: Label(
         "医疗卫生人员医疗责任险申报缴纳", "medical liability insurance taken out for the staff"
+    ),
+    PracticeKey.INFECTION_RESPONSIBILITY_LIST: Label(
+        "落实医疗机构传染病防控责任清单各项任务",
+        "the tasks of the medical institutions' infectious-disease responsibility list carried out",
+    ),
+    PracticeKey.FREE_HEALTH_CHECKUP_FOR_SIGNED_HOMES: Label(
+        "为签约养老服务机构内符合条件的65岁及以上老年人提供免费健康体检和健康管理服务",
+        "free health check-ups and health management for eligible residents aged 65 or over of the signed homes",
     ),
     PracticeKey.HOMEBOUND_ELDERLY_LEDGER: Label(
         "为居家行动不便或确有困难的老年人建立台账", "ledger of home-bound elderly people with difficulties"

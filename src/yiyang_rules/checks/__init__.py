@@ -1,8 +1,9 @@
 """The check vocabulary: each kind is a pure function in its own module with typed parameters.
 
 A rule file selects a kind by its ``kind`` key and fills in the parameters; nothing is evaluated
-from strings. ``KINDS`` is a plain table, built when this module is read, with no registration
-side effects elsewhere.
+from strings. Each kind declares its time class (``base.TimeClass``); the engine alone picks the rule
+version that judges each thing and hands the kind only parameters. ``KINDS`` is a plain table, built
+when this module is read, with no registration side effects elsewhere.
 """
 
 from __future__ import annotations
@@ -23,36 +24,38 @@ from . import (
     record_coverage,
     required_facts,
 )
-from .base import CheckParams, Outcome, Schedule, SnapshotView
+from .base import CheckParams, TimeClass, Timing, UnitCheck, WholeCheck
 
 
 @dataclass(frozen=True)
 class CheckKind:
     name: str
     params: type[CheckParams]
-    evaluate: Callable[[Schedule[Any], SnapshotView], Outcome]
+    timing: Timing
     at_least_as_strict: Callable[[Any, Any], bool | None]
     summary: str
 
+
+_TIMINGS: tuple[tuple[Any, Timing], ...] = (
+    (period_count, UnitCheck(TimeClass.PERIODS, period_count.units, period_count.judge)),
+    (rate_limit, WholeCheck(TimeClass.WINDOW, rate_limit.evaluate)),
+    (required_facts, WholeCheck(TimeClass.SNAPSHOT, required_facts.evaluate)),
+    (name_restriction, WholeCheck(TimeClass.SNAPSHOT, name_restriction.evaluate)),
+    (deadline_after_event, UnitCheck(TimeClass.EVENTS, deadline_after_event.units, deadline_after_event.judge)),
+    (record_coverage, UnitCheck(TimeClass.EVENTS, record_coverage.units, record_coverage.judge)),
+    (hazard_ledger, UnitCheck(TimeClass.EVENTS, hazard_ledger.units, hazard_ledger.judge)),
+    (distinct_count, WholeCheck(TimeClass.SNAPSHOT, distinct_count.evaluate)),
+)
 
 KINDS: dict[str, CheckKind] = {
     module.KIND: CheckKind(
         module.KIND,
         module.Params,
-        module.evaluate,
+        timing,
         module.at_least_as_strict,
         (module.__doc__ or "").strip().splitlines()[0],
     )
-    for module in (
-        period_count,
-        rate_limit,
-        required_facts,
-        name_restriction,
-        deadline_after_event,
-        record_coverage,
-        hazard_ledger,
-        distinct_count,
-    )
+    for module, timing in _TIMINGS
 }
 
 AnyCheck = Annotated[

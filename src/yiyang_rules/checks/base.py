@@ -1,18 +1,26 @@
 """What every check kind shares: the outcome it returns, the snapshot view it reads, the schedule
-of rule versions it is judged under, and small helpers for bilingual messages."""
+of rule versions it is judged under, the time class it declares, and small helpers for bilingual
+messages.
+
+Time is the engine's (docs/semantics.md, "Time"): a kind never looks up a rule version. It declares
+its time class; a *whole* kind is handed the parameters of the one version that judges it (the one
+in force on ``as_of``, or for the whole window), a *per-unit* kind lists the units it judges (periods,
+events, live records), each with the span of days one version must cover, and is handed back, for
+each unit, the parameters of that version or ``None`` (not judged).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
 from ..conditions import Predicate, Truth
-from ..snapshot import Activity, Snapshot
+from ..snapshot import Activity, Agreement, Snapshot
 from ..vocabulary import ActivityKind, Label
 
 
@@ -30,6 +38,60 @@ class CheckParams(BaseModel):
 
 
 P = TypeVar("P", bound=CheckParams)
+
+
+class TimeClass(StrEnum):
+    """Which version of a rule judges what (docs/semantics.md, "Time")."""
+
+    SNAPSHOT = "snapshot"  # facts as they stand on as_of: the version in force on as_of
+    WINDOW = "window"  # one measure over the window: only if one version covers the whole window
+    PERIODS = "periods"  # each calendar period under the version in force for the whole of it
+    EVENTS = "events"  # each event under the version in force on its day, if on or before as_of
+
+
+class Unit(Protocol):
+    """Something judged on its own: one version of the rule must be in force from ``first`` to
+    ``last`` (both the same day for an event). A unit whose ``first`` is after ``as_of`` has not
+    happened yet."""
+
+    @property
+    def first(self) -> date: ...
+
+    @property
+    def last(self) -> date: ...
+
+
+U = TypeVar("U", bound=Unit)
+
+
+@dataclass(frozen=True, slots=True)
+class Ruled(Generic[U, P]):
+    """A unit and the parameters of the version the engine chose for it; ``None``: no one version
+    was in force for the whole unit, so it is not judged."""
+
+    unit: U
+    params: P | None
+    version: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A dated event of one record (an admission, a signing, a lapse, a hazard's deadline).
+    ``opening`` marks the event that began a record judged at a later event (an agreement's signing,
+    when its lapse is judged): the record is in scope only if the rule was in force on that day."""
+
+    record_id: str
+    day: date
+    record: Any = field(compare=False)
+    opening: bool = False
+
+    @property
+    def first(self) -> date:
+        return self.day
+
+    @property
+    def last(self) -> date:
+        return self.day
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +145,10 @@ class SnapshotView:
     activities_by_kind: Mapping[ActivityKind, tuple[Activity, ...]]
     # Per-snapshot answers of the named applicability predicates; a view serves one evaluation.
     predicate_memo: dict[Predicate, Truth] = field(default_factory=dict, compare=False, repr=False)
+    # Per-snapshot distinct activity dates by kind (and ids given with different dates).
+    dates_memo: dict[ActivityKind, tuple[list[date], list[str]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def window(self) -> tuple[date, date]:
@@ -119,15 +185,38 @@ def not_in_force(first_day: date) -> Outcome:
     )
 
 
-def current(schedule: Schedule[P], view: SnapshotView) -> ScheduledVersion[P] | Outcome:
-    """The version that judges snapshot-level facts: the one in force on ``as_of``."""
-    version = schedule.at(view.as_of)
-    if version is not None:
-        return version
-    if view.as_of < schedule.first_day:
-        return not_in_force(schedule.first_day)
-    return outcome(
-        Status.NOT_APPLICABLE,
-        "该规则在评估日已不再施行",
-        "the rule is no longer in force on the evaluation date",
-    )
+@dataclass(frozen=True, slots=True)
+class WholeCheck:
+    """A kind judged once, under the parameters of one version: the one in force on ``as_of``
+    (``SNAPSHOT``) or the one in force for the whole evaluation window (``WINDOW``)."""
+
+    time: Literal[TimeClass.SNAPSHOT, TimeClass.WINDOW]
+    judge: Callable[[Any, SnapshotView], Outcome]
+
+
+@dataclass(frozen=True, slots=True)
+class UnitCheck:
+    """A kind judged unit by unit (periods, events). ``units(latest, view)`` lists the units, read
+    with the latest version's parameters (which records, which period length: the shape of the
+    check); ``judge(latest, ruled, later, view)`` gets each unit on or before ``as_of`` with the
+    parameters of the version in force for it, and the units that have not happened yet."""
+
+    time: Literal[TimeClass.PERIODS, TimeClass.EVENTS]
+    units: Callable[[Any, SnapshotView], Sequence[Unit]]
+    judge: Callable[[Any, Sequence[Ruled[Any, Any]], Sequence[Any], SnapshotView], Outcome]
+
+
+Timing = WholeCheck | UnitCheck
+
+
+def agreement_in_force(agreement: Agreement, day: date) -> bool:
+    """An agreement is in force on ``day`` when it was signed on or before it, was not terminated
+    on or before it, and had not lapsed: expired before ``day`` without a written renewal dated on
+    or before ``day`` (国卫办老龄发〔2020〕23号 六（二）: 期满后…再书面续签协议或停止合作)."""
+    if agreement.signed > day:
+        return False
+    if agreement.terminated is not None and agreement.terminated <= day:
+        return False
+    if agreement.expires is not None and agreement.expires < day:
+        return agreement.renewed is not None and agreement.renewed <= day
+    return True

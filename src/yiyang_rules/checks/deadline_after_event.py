@@ -2,20 +2,23 @@
 
 国卫办老龄发〔2020〕23号 六（四）: an agreement is reported to the county health and civil-affairs
 departments within one month of signing. Calendar-month arithmetic clamped to the month's end
-(signed 2026-01-31 → due 2026-02-28). A deadline after ``as_of`` is not yet a violation. Each event
-is judged under the rule version in force on the day it happened; events before the rule took
-effect are not judged (no retroactive enforcement). A record without ``reported`` is one the
-institution has not recorded as reported.
+(signed 2026-01-31 → due 2026-02-28). A deadline after ``as_of`` is not yet a violation. The event is
+the signing: the engine judges each one under the rule version in force on the day it happened;
+signings before the rule took effect are not judged (no retroactive enforcement), and an agreement
+signed after ``as_of`` has not been signed yet. A record without ``reported`` (or with a ``reported``
+after ``as_of``) is one the institution has not recorded as reported.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import Field
 
 from ..localtime import add_months
-from .base import CheckParams, Outcome, Schedule, SnapshotView, Status, missing, outcome
+from ..snapshot import Agreement
+from .base import CheckParams, Event, Outcome, Ruled, SnapshotView, Status, missing, outcome
 
 KIND = "deadline_after_event"
 
@@ -28,7 +31,13 @@ class Params(CheckParams):
     within_months: int = Field(ge=1)
 
 
-def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
+def units(params: Params, view: SnapshotView) -> list[Event]:
+    """One event per agreement: its signing."""
+    agreements = view.snapshot.agreements or ()
+    return [Event(a.id, a.signed, a) for a in sorted(agreements, key=lambda a: (a.signed, a.id))]
+
+
+def judge(params: Params, ruled: Sequence[Ruled[Event, Params]], later: Sequence[Event], view: SnapshotView) -> Outcome:
     agreements = view.snapshot.agreements
     if agreements is None:
         return missing("agreements", "合作协议清单", "the list of agreements")
@@ -37,14 +46,17 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
     records: list[dict[str, Any]] = []
     late: list[str] = []
     judged = 0
-    for agreement in sorted(agreements, key=lambda a: (a.signed, a.id)):
-        version = schedule.at(agreement.signed)
+    in_force = 0
+    after = {"signed_after_as_of": [u.record_id for u in later]} if later else {}
+    for item in ruled:
+        agreement: Agreement = item.unit.record
         entry: dict[str, Any] = {"id": agreement.id, "signed": agreement.signed.isoformat()}
         records.append(entry)
-        if version is None:
+        if item.params is None:
             entry["state"] = "before_in_force"
             continue
-        due = add_months(agreement.signed, version.params.within_months)
+        in_force += 1
+        due = add_months(agreement.signed, item.params.within_months)
         entry["due"] = due.isoformat()
         # Judged as things stood on as_of: a report dated later has not happened yet.
         done = agreement.reported if agreement.reported is not None and agreement.reported <= view.as_of else None
@@ -66,6 +78,7 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
             f"agreement(s) {', '.join(late)} not reported to the county departments within the deadline",
             records=records,
             late=late,
+            **after,
         )
     if judged:
         return outcome(
@@ -73,12 +86,22 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
             "已到期的协议均按期告知县级卫生健康和民政部门",
             "every agreement due so far was reported to the county departments in time",
             records=records,
+            **after,
+        )
+    if not in_force:
+        return outcome(
+            Status.NOT_APPLICABLE,
+            "评估日前没有在该规则施行期间签订的协议",
+            "no agreement was signed while the rule was in force, on or before the evaluation date",
+            records=records,
+            **after,
         )
     return outcome(
         Status.INSUFFICIENT_DATA,
         "尚无已到告知期限的协议",
         "no agreement has reached its reporting deadline yet",
         records=records,
+        **after,
     )
 
 

@@ -4,17 +4,27 @@ National (国卫办老龄发〔2025〕29号 (二十四)): keep a ledger and rect
 deadline, so open hazards are listed in the evidence but not failed. Beijing tightens this
 (京卫老龄〔2025〕3号 (二十一)): a hazard not rectified at once needs a plan with a responsible
 person and a deadline, and a passed deadline is a violation.
+
+Time (docs/semantics.md, "Time"): whether a ledger is kept is judged under the version in force on
+``as_of``; each hazard's events under the version in force on the day they happened: the plan duty
+under the version of the day it was found, a passed deadline under the version of the day after the
+deadline. So a deadline that passed before Beijing's rule took effect is judged under the national
+version then in force (or not at all, before any). A hazard found after ``as_of`` is not yet in the
+ledger, and a rectification dated after ``as_of`` has not happened.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from pydantic import Field
 
 from ..conditions import fact_value
 from ..snapshot import Hazard
-from .base import CheckParams, Outcome, Schedule, SnapshotView, Status, current, missing, outcome
+from .base import CheckParams, Outcome, Ruled, SnapshotView, Status, missing, outcome
 
 KIND = "hazard_ledger"
 
@@ -26,6 +36,34 @@ class Params(CheckParams):
     require_plan_for_open: bool = False
     plan_fields: list[PlanField] = Field(default_factory=lambda: list[PlanField](["responsible", "deadline"]))
     overdue_is_violation: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HazardEvent:
+    """``ledger``: the ledger as it stands on as_of; ``found``: a hazard entered the ledger;
+    ``deadline``: the day after a hazard's rectification deadline (the deadline has passed)."""
+
+    what: Literal["ledger", "found", "deadline"]
+    day: date
+    hazard: Hazard | None = field(default=None, compare=False)
+
+    @property
+    def first(self) -> date:
+        return self.day
+
+    @property
+    def last(self) -> date:
+        return self.day
+
+
+def units(params: Params, view: SnapshotView) -> list[HazardEvent]:
+    out = [HazardEvent("ledger", view.as_of)]
+    for hazard in sorted(view.snapshot.hazards or (), key=lambda h: (h.found, h.id)):
+        out.append(HazardEvent("found", hazard.found, hazard))
+        deadline = hazard.plan.deadline if hazard.plan is not None else None
+        if deadline is not None and deadline < date.max:
+            out.append(HazardEvent("deadline", deadline + timedelta(days=1), hazard))
+    return out
 
 
 def _state(hazard: Hazard, params: Params, view: SnapshotView) -> tuple[str, list[PlanField]]:
@@ -41,11 +79,24 @@ def _state(hazard: Hazard, params: Params, view: SnapshotView) -> tuple[str, lis
     return ("open_without_plan" if absent else "open_with_plan"), absent
 
 
-def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
-    version = current(schedule, view)
-    if isinstance(version, Outcome):
-        return version
-    params = version.params
+def judge(
+    latest: Params, ruled: Sequence[Ruled[HazardEvent, Params]], later: Sequence[HazardEvent], view: SnapshotView
+) -> Outcome:
+    params: Params | None = None
+    found_under: list[tuple[Hazard, Params | None, str | None]] = []
+    deadline_under: dict[str, Params | None] = {}
+    for item in ruled:
+        hazard = item.unit.hazard
+        if item.unit.what == "ledger":
+            params = item.params
+        elif hazard is not None and item.unit.what == "found":
+            found_under.append((hazard, item.params, item.version))
+        elif hazard is not None:
+            deadline_under[hazard.id] = item.params
+    if params is None:
+        return outcome(
+            Status.NOT_APPLICABLE, "该规则在评估日已不再施行", "the rule is no longer in force on the evaluation date"
+        )
     hazards = view.snapshot.hazards
     declared = fact_value(view.snapshot, "policies.hazard_ledger")
     kept = declared if declared is not None else (True if hazards else None)
@@ -67,23 +118,38 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
     entries: list[dict[str, Any]] = []
     violations: list[str] = []
     # As things stood on as_of: a hazard found later was not yet known.
-    later = sorted(h.id for h in hazards if h.found > view.as_of)
-    for hazard in sorted((h for h in hazards if h.found <= view.as_of), key=lambda h: (h.found, h.id)):
-        state, absent = _state(hazard, params, view)
-        entry: dict[str, Any] = {"id": hazard.id, "found": hazard.found.isoformat(), "state": state}
+    later_ids = sorted({u.hazard.id for u in later if u.what == "found" and u.hazard is not None})
+    for hazard, found_params, found_version in found_under:
+        state, absent = _state(hazard, found_params or params, view)
+        entry: dict[str, Any] = {
+            "id": hazard.id,
+            "found": hazard.found.isoformat(),
+            "state": state,
+            "version": found_version,
+        }
         if hazard.plan is not None and hazard.plan.deadline is not None:
             entry["deadline"] = hazard.plan.deadline.isoformat()
         if absent:
             entry["plan_missing"] = absent
+        if found_params is None:
+            entry["found_before_in_force"] = True
         entries.append(entry)
-        violated = (params.overdue_is_violation and state in ("overdue", "rectified_late")) or (
-            params.require_plan_for_open and state not in {"rectified", "rectified_late"} and bool(absent)
+        deadline_params = deadline_under.get(hazard.id)
+        violated = (
+            deadline_params is not None
+            and deadline_params.overdue_is_violation
+            and state in ("overdue", "rectified_late")
+        ) or (
+            found_params is not None
+            and found_params.require_plan_for_open
+            and state not in {"rectified", "rectified_late"}
+            and bool(absent)
         )
         if violated:
             violations.append(hazard.id)
     evidence: dict[str, Any] = {"ledger": True, "hazards": entries}
-    if later:
-        evidence["found_after_as_of"] = later
+    if later_ids:
+        evidence["found_after_as_of"] = later_ids
     if violations:
         evidence["violations"] = violations
         return outcome(

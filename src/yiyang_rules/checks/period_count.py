@@ -1,14 +1,18 @@
 """``period_count``: at least N activities of a kind in every calendar period.
 
 Contract section 2: a period is judged when it lies wholly inside the window, has ended on or
-before ``as_of``, and one version of the rule was in force for the whole of it. A period still
-running (at ``as_of`` or past the window's end) is never failed: met if it already has the count,
-otherwise reported as open. Records with the same ``id`` count once.
+before ``as_of``, and one version of the rule was in force for the whole of it (the engine picks
+that version: this kind lists its periods and the span each must be covered for). A period still
+running (at ``as_of`` or past the window's end) is never failed: met if it already has the count
+under the version in force on its last known day, otherwise reported as open. Records with the same
+``id`` count once.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
@@ -17,7 +21,7 @@ from pydantic import Field
 from ..localtime import PERIOD_LABELS, PERIOD_MONTHS, Period, PeriodUnit, periods_overlapping
 from ..snapshot import Activity
 from ..vocabulary import ACTIVITY_LABELS, ActivityKind
-from .base import CheckParams, Outcome, Schedule, SnapshotView, Status, missing, outcome
+from .base import CheckParams, Outcome, Ruled, SnapshotView, Status, missing, outcome
 
 KIND = "period_count"
 
@@ -47,48 +51,82 @@ def _distinct_dates(activities: tuple[Activity, ...]) -> tuple[list[date], list[
     return sorted([*by_id.values(), *anonymous]), sorted(conflicting)
 
 
-def _judge_period(
-    period: Period, count: int, schedule: Schedule[Params], view: SnapshotView
-) -> tuple[str, int | None, str | None]:
-    """(state, required count, version) for one period."""
+def _dates(view: SnapshotView, kind: ActivityKind) -> tuple[list[date], list[str]]:
+    """Per snapshot and activity kind, once: several rules count the same activity."""
+    known = view.dates_memo.get(kind)
+    if known is None:
+        known = view.dates_memo[kind] = _distinct_dates(view.activities_by_kind.get(kind, ()))
+    return known
+
+
+@dataclass(frozen=True, slots=True)
+class CountedPeriod:
+    """A calendar period with its count. A whole, ended period must be covered by one version from
+    its first to its last day; a running one is read under the version of its last known day."""
+
+    period: Period
+    count: int
+    whole: bool
+    first: date
+    last: date
+
+
+def units(params: Params, view: SnapshotView) -> list[CountedPeriod]:
+    if view.snapshot.activities is None:
+        return []
     start, end = view.window
-    whole_in_window = start <= period.start and period.end <= end
-    ended = period.end <= view.as_of
-    covering = schedule.covering(period.start, period.end)
-    if whole_in_window and ended:
-        if covering is None:
-            return "not_in_force", None, None
-        needed = covering.params.min_count
-        return ("met" if count >= needed else "short"), needed, covering.version
-    # Open: judge against whatever version is in force at the period's last known day.
-    probe = min(period.end, end, view.as_of)
-    version = schedule.at(probe) or covering
-    if version is None:
-        return "not_in_force", None, None
-    needed = version.params.min_count
-    return ("met" if count >= needed else "open"), needed, version.version
+    as_of = view.as_of
+    dates = _dates(view, params.activity)[0]
+    out: list[CountedPeriod] = []
+    for period in periods_overlapping(params.period, start, min(end, max(start, as_of))):
+        # Counted: records inside both the period and the window, dated on or before as_of.
+        low, high = max(period.start, start), min(period.end, end, as_of)
+        count = bisect_right(dates, high) - bisect_left(dates, low) if low <= high else 0
+        if start <= period.start and period.end <= end and period.end <= as_of:
+            out.append(CountedPeriod(period, count, True, period.start, period.end))
+        else:
+            probe = min(period.end, end, as_of)
+            out.append(CountedPeriod(period, count, False, probe, probe))
+    return out
 
 
-def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
-    params = schedule.versions[-1].params
+def _state(ruled: Ruled[CountedPeriod, Params]) -> tuple[str, int | None]:
+    unit, params = ruled.unit, ruled.params
+    if params is None:
+        return "not_in_force", None
+    needed = params.min_count
+    if unit.count >= needed:
+        return "met", needed
+    return ("short" if unit.whole else "open"), needed
+
+
+def judge(
+    params: Params, ruled: Sequence[Ruled[CountedPeriod, Params]], later: Sequence[CountedPeriod], view: SnapshotView
+) -> Outcome:
     label = ACTIVITY_LABELS[params.activity]
     if view.snapshot.activities is None:
         return missing("activities", "活动记录", "activity records")
     start, end = view.window
-    dates, conflicting = _distinct_dates(view.activities_by_kind.get(params.activity, ()))
-    counted = [d for d in dates if start <= d <= end and d <= view.as_of]
+    dates, conflicting = _dates(view, params.activity)
     outside = [d.isoformat() for d in dates if not (start <= d <= end)]
     future = [d.isoformat() for d in dates if start <= d <= end and d > view.as_of]
 
     periods: list[dict[str, Any]] = []
     short: list[str] = []
     judged_or_met = 0
-    for period in periods_overlapping(params.period, start, min(end, max(start, view.as_of))):
-        count = bisect_right(counted, period.end) - bisect_left(counted, period.start)
-        state, needed, version = _judge_period(period, count, schedule, view)
-        periods.append({"period": period.label, "count": count, "required": needed, "state": state, "version": version})
+    for item in ruled:
+        state, needed = _state(item)
+        periods.append(
+            {
+                "period": item.unit.period.label,
+                "count": item.unit.count,
+                "required": needed,
+                "state": state,
+                "version": item.version if needed is not None else None,
+            }
+        )
         if state == "short":
-            short.append(period.label)
+            short.append(item.unit.period.label)
         if state in ("met", "short"):
             judged_or_met += 1
 

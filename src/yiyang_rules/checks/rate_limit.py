@@ -1,7 +1,8 @@
 """``rate_limit``: a measured rate must stay within a bound (inclusive by default).
 
 “控制在5%以内” includes 5% itself. Exact arithmetic (fractions), so 2/40 is exactly 5%. A zero
-denominator is ``insufficient_data``.
+denominator is ``insufficient_data``. A window measure: the engine judges it only if one version of
+the rule was in force for the whole evaluation window (docs/semantics.md, "Time").
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..vocabulary import Label
-from .base import CheckParams, Outcome, Schedule, SnapshotView, Status, current, missing, outcome
+from .base import CheckParams, Outcome, SnapshotView, Status, missing, outcome
 
 KIND = "rate_limit"
 
@@ -71,11 +72,7 @@ def _percent(value: Fraction) -> str:
     return f"{float(value) * 100:.2f}%"
 
 
-def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
-    version = current(schedule, view)
-    if isinstance(version, Outcome):
-        return version
-    params = version.params
+def evaluate(params: Params, view: SnapshotView) -> Outcome:
     field_path, label = _MEASURES[params.measure]
     pair = _fraction(view, params.measure)
     if pair is None:

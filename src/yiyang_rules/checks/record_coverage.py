@@ -6,12 +6,22 @@ named by id only. Booleans this project added to the contract (``service_plan``,
 clauses) are unknown when absent, so that older snapshots read as unknown, not as failures. Dates
 in a ledger record are the ledger's word, as with ``reported``: an agreement past its ``expires``
 day with neither ``renewed`` nor ``terminated`` recorded has not been renewed in writing or ended.
+
+Time (docs/semantics.md, "Time"): each record is an event, judged by the engine under the rule
+version in force on its day, and only if it happened on or before ``as_of``: an admission (or a
+signing) for ``admitted_in_window``; the day after ``expires`` (the agreement lapsed) for
+``expired_by_as_of``, for an agreement signed while the rule was in force. ``all`` is a rule about
+live records: only agreements in force on ``as_of`` (residents not discharged before it), each under
+the version in force when it was signed (admitted).
+Nothing dated after ``as_of`` counts as done. An admission assessment belongs to the admission only
+if it is dated from ``ASSESSMENT_DAYS_BEFORE`` days before to ``ASSESSMENT_DAYS_AFTER`` days (or the
+rule's ``within_days``) after it; until that time has passed, a missing assessment is pending.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -19,7 +29,7 @@ from pydantic import Field
 
 from ..snapshot import Agreement, Resident
 from ..vocabulary import AssessmentKind, Label
-from .base import CheckParams, Outcome, Schedule, SnapshotView, Status, current, missing, outcome
+from .base import CheckParams, Event, Outcome, Ruled, SnapshotView, Status, agreement_in_force, missing, outcome
 
 KIND = "record_coverage"
 
@@ -62,60 +72,137 @@ class Params(CheckParams):
     )
 
 
-def _admission_assessed(resident: Resident, params: Params, view: SnapshotView) -> bool | None:
+# The texts say “在老年人入住时” (at admission) and give no number of days. An assessment made in
+# the month before moving in (a pre-admission visit) or in the first month of the stay (commonly a
+# trial stay) is the admission's; one further away belongs to an earlier stay, or is a later
+# (dynamic) assessment recorded under the wrong kind. docs/semantics.md, "Time".
+ASSESSMENT_DAYS_BEFORE = 30
+ASSESSMENT_DAYS_AFTER = 30
+
+PENDING: Literal["pending"] = "pending"
+Verdict = bool | None | Literal["pending"]
+
+
+def _admission_assessed(resident: Resident, params: Params, view: SnapshotView) -> Verdict:
     if resident.assessments is None:
         return None
+    after = ASSESSMENT_DAYS_AFTER if params.within_days is None else params.within_days
+    earliest = resident.admitted - timedelta(days=ASSESSMENT_DAYS_BEFORE)
+    latest = resident.admitted + timedelta(days=after)
     for assessment in resident.assessments:
         # An assessment dated after as_of had not happened yet on as_of.
         if assessment.kind is not AssessmentKind.ADMISSION or assessment.date > view.as_of:
             continue
-        if params.within_days is None or (assessment.date - resident.admitted).days <= params.within_days:
+        if earliest <= assessment.date <= latest:
             return True
-    return False
+    # Not yet late while the time allowed after admission runs.
+    return PENDING if latest >= view.as_of else False
 
 
-def _requirement(params: Params, view: SnapshotView) -> Callable[[Any], bool | None]:
-    checks: dict[Requirement, Callable[[Any], bool | None]] = {
+def _renewed_or_terminated(agreement: Agreement, view: SnapshotView) -> bool:
+    # A renewal or termination dated after as_of has not happened yet.
+    as_of = view.as_of
+    return (agreement.renewed is not None and agreement.renewed <= as_of) or (
+        agreement.terminated is not None and agreement.terminated <= as_of
+    )
+
+
+def _requirement(params: Params, view: SnapshotView) -> Callable[[Any], Verdict]:
+    checks: dict[Requirement, Callable[[Any], Verdict]] = {
         Requirement.ADMISSION_ASSESSMENT: lambda r: _admission_assessed(r, params, view),
         Requirement.SERVICE_PLAN: lambda r: r.service_plan,
         Requirement.DISPUTE_CLAUSE: lambda a: a.dispute_clause,
         Requirement.CONFIDENTIALITY_CLAUSE: lambda a: a.confidentiality_clause,
-        Requirement.RENEWED_OR_TERMINATED: lambda a: a.renewed is not None or a.terminated is not None,
+        Requirement.RENEWED_OR_TERMINATED: lambda a: _renewed_or_terminated(a, view),
     }
     return checks[params.requirement]
 
 
-def _in_scope(record: Resident | Agreement, params: Params, view: SnapshotView) -> bool:
-    start, end = view.window
-    if params.scope is Scope.ALL:
-        return True
+def _live(record: Resident | Agreement, as_of: date) -> bool:
+    """Not ended on as_of (a record not yet begun is the engine's: it has not happened)."""
+    if isinstance(record, Agreement):
+        return record.signed > as_of or agreement_in_force(record, as_of)
+    return record.admitted > as_of or record.discharged is None or record.discharged >= as_of
+
+
+def units(params: Params, view: SnapshotView) -> list[Event]:
+    """The event that brings each record into scope (records that never come into scope: none).
+    One comprehension per scope: this runs for every resident of every snapshot."""
+    as_of = view.as_of
+    if params.records == "residents":
+        residents: Sequence[Resident] = view.snapshot.residents or ()
+        if params.scope is Scope.ADMITTED_IN_WINDOW:
+            start, end = view.window
+            return [Event(r.id, r.admitted, r) for r in residents if start <= r.admitted <= end]
+        if params.scope is Scope.ALL:
+            return [Event(r.id, r.admitted, r) for r in residents if _live(r, as_of)]
+        return []  # residents do not expire
+    agreements: Sequence[Agreement] = view.snapshot.agreements or ()
     if params.scope is Scope.ADMITTED_IN_WINDOW:
-        admitted: date = record.admitted if isinstance(record, Resident) else record.signed
-        return start <= admitted <= end and admitted <= view.as_of
-    expires = record.expires if isinstance(record, Agreement) else None
-    return expires is not None and expires < view.as_of
+        start, end = view.window
+        return [Event(a.id, a.signed, a) for a in agreements if start <= a.signed <= end]
+    if params.scope is Scope.ALL:
+        return [Event(a.id, a.signed, a) for a in agreements if _live(a, as_of)]
+    # The lapse: the day after expires (an agreement that never expires never lapses), judged only
+    # for an agreement signed while the rule was in force (its opening event).
+    out: list[Event] = []
+    for a in agreements:
+        if a.expires is not None and a.expires < date.max:
+            out.append(Event(a.id, a.signed, a, opening=True))
+            out.append(Event(a.id, a.expires + timedelta(days=1), a))
+    return out
 
 
-def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
-    version = current(schedule, view)
-    if isinstance(version, Outcome):
-        return version
-    params = version.params
+def judge(params: Params, ruled: Sequence[Ruled[Event, Params]], later: Sequence[Event], view: SnapshotView) -> Outcome:
     records: Sequence[Resident | Agreement] | None = getattr(view.snapshot, params.records)
     record_label = _RECORD_LABELS[params.records]
     need = _REQUIREMENT_LABELS[params.requirement]
     if records is None:
         return missing(params.records, record_label.zh + "记录", record_label.en + " records")
-    check = _requirement(params, view)
-    in_scope = [r for r in records if _in_scope(r, params, view)]
-    lacking = [r.id for r in in_scope if check(r) is False]
-    unknown = [r.id for r in in_scope if check(r) is None]
+    lacking: list[str] = []
+    unknown: list[str] = []
+    pending: list[str] = []
+    before: list[str] = []
+    in_scope = 0
+    checks: dict[int, Callable[[Any], Verdict]] = {}
+    opened_out_of_force: set[int] = set()  # records whose opening event predates the rule
+    for item in ruled:
+        if item.unit.opening:
+            if item.params is None:
+                opened_out_of_force.add(id(item.unit.record))
+            continue
+        if item.params is None or id(item.unit.record) in opened_out_of_force:
+            before.append(item.unit.record_id)
+            continue
+        in_scope += 1
+        # The version in force on the record's day decides (its own within_days, say).
+        check = checks.get(id(item.params))
+        if check is None:
+            check = checks[id(item.params)] = _requirement(item.params, view)
+        verdict = check(item.unit.record)
+        if verdict is False:
+            lacking.append(item.unit.record_id)
+        elif verdict is None:
+            unknown.append(item.unit.record_id)
+        elif verdict == PENDING:
+            pending.append(item.unit.record_id)
     evidence: dict[str, Any] = {
         "records": params.records,
         "scope": params.scope.value,
         "requirement": params.requirement.value,
-        "in_scope": len(in_scope),
+        "in_scope": in_scope,
     }
+    if before:
+        evidence["before_in_force"] = before
+    not_yet = [u.record_id for u in later if not u.opening]
+    if not_yet:
+        evidence["after_as_of"] = not_yet
+    if params.scope is Scope.ALL:
+        ended = [r.id for r in records if not _live(r, view.as_of)]
+        if ended:
+            evidence["ended"] = ended
+    if pending:
+        evidence["pending"] = pending
     if not in_scope:
         return outcome(
             Status.NOT_APPLICABLE,
@@ -126,8 +213,8 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
     if lacking:
         return outcome(
             Status.NON_COMPLIANT,
-            f"{len(lacking)}/{len(in_scope)} 个{record_label.zh}缺少{need.zh}：{'、'.join(lacking)}",
-            f"{len(lacking)} of {len(in_scope)} {record_label.en}(s) lack {need.en}: {', '.join(lacking)}",
+            f"{len(lacking)}/{in_scope} 个{record_label.zh}缺少{need.zh}：{'、'.join(lacking)}",
+            f"{len(lacking)} of {in_scope} {record_label.en}(s) lack {need.en}: {', '.join(lacking)}",
             lacking=lacking,
             **({"unknown": unknown} if unknown else {}),
             **evidence,
@@ -140,10 +227,20 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
             unknown=unknown,
             **evidence,
         )
+    if len(pending) == in_scope:
+        return outcome(
+            Status.INSUFFICIENT_DATA,
+            f"{record_label.zh}{'、'.join(pending)}尚在{need.zh}的期限内，暂无法评判",
+            f"{record_label.en}(s) {', '.join(pending)} still within the time allowed for {need.en}; "
+            "nothing to judge yet",
+            **evidence,
+        )
     return outcome(
         Status.COMPLIANT,
-        f"范围内 {len(in_scope)} 个{record_label.zh}均有{need.zh}",
-        f"all {len(in_scope)} {record_label.en}(s) in scope have {need.en}",
+        f"范围内 {in_scope - len(pending)} 个{record_label.zh}均有{need.zh}"
+        + (f"（{'、'.join(pending)}尚在期限内）" if pending else ""),
+        f"all {in_scope - len(pending)} {record_label.en}(s) due have {need.en}"
+        + (f" ({', '.join(pending)} still within the time allowed)" if pending else ""),
         **evidence,
     )
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..conditions import Condition, fact_path_field, fact_value, holds, validate_fact_path
 from ..vocabulary import fact_label
-from .base import CheckParams, Outcome, Schedule, SnapshotView, Status, current, outcome
+from .base import CheckParams, Outcome, SnapshotView, Status, outcome
 
 KIND = "required_facts"
 
@@ -39,16 +39,14 @@ def _describe(requirement: FactRequirement) -> tuple[str, str]:
     return f"不得存在：{label.zh}", f"must not: {label.en}"
 
 
-def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
-    version = current(schedule, view)
-    if isinstance(version, Outcome):
-        return version
+def evaluate(params: Params, view: SnapshotView) -> Outcome:
+    """Facts as they stand on ``as_of``, under the version the engine chose (in force on ``as_of``)."""
     items: list[dict[str, Any]] = []
     failed: list[FactRequirement] = []
     unknown: list[str] = []
-    for requirement in version.params.facts:
+    for requirement in params.facts:
         if requirement.when is not None:
-            applies = holds(requirement.when, view.snapshot)
+            applies = holds(requirement.when, view.snapshot, as_of=view.as_of)
             if applies.value is False:
                 continue
             if applies.value is None:
@@ -84,8 +82,8 @@ def evaluate(schedule: Schedule[Params], view: SnapshotView) -> Outcome:
             Status.NOT_APPLICABLE, "本机构不适用其中任何一项", "none of the items applies to this institution"
         )
     checked = {i["fact"] for i in items}
-    zh = "；".join(_describe(r)[0] for r in version.params.facts if r.fact in checked)
-    en = "; ".join(_describe(r)[1] for r in version.params.facts if r.fact in checked)
+    zh = "；".join(_describe(r)[0] for r in params.facts if r.fact in checked)
+    en = "; ".join(_describe(r)[1] for r in params.facts if r.fact in checked)
     return outcome(Status.COMPLIANT, f"符合：{zh}", f"met: {en}", facts=items)
 
 

@@ -317,6 +317,13 @@ def diff_layers(
             typer.echo(f"      {slug} from {change.in_force_from}: {json.dumps(change.new_check, ensure_ascii=False)}")
         elif change.operation == "add":
             typer.echo(f"      from {change.in_force_from}: {json.dumps(change.new_check, ensure_ascii=False)}")
+        for field_change in change.changes:  # applies_to, title, notes changed by an overlay
+            before, after = field_change.before, field_change.after
+            if field_change.field in ("applies_to", "title"):
+                before = before["zh"] if before else "—"
+                after = after["zh"]
+            typer.echo(f"      {field_change.field}: national: {before}")
+            typer.echo(f"      {field_change.field}: {slug}: {after}")
     counts = {op: sum(1 for c in changes if c.operation == op) for op in marks}
     typer.echo(", ".join(f"{n} {op}" for op, n in counts.items()))
 
