@@ -158,7 +158,6 @@ YEAR_START = date(2026, 1, 1)
 def situations(draw: st.DrawFn) -> tuple[dict[str, Any], date, date]:
     as_of = draw(st.dates(YEAR_START, date(2026, 12, 31)))
     until = as_of + timedelta(days=draw(st.integers(0, 200)))
-    day = st.dates(YEAR_START, as_of)
     activities = [
         {
             **({"id": draw(st.sampled_from(["a", "b", "c", "d"]))} if draw(st.booleans()) else {}),
@@ -178,7 +177,7 @@ def situations(draw: st.DrawFn) -> tuple[dict[str, Any], date, date]:
         agreements.append(record)
     hazards = []
     for n in range(draw(st.integers(0, 3))):
-        found = draw(day)
+        found = draw(st.dates(date(2025, 11, 1), as_of))  # some before the rules took effect
         hazard: dict[str, Any] = {"id": f"H-{n}", "found": found.isoformat()}
         if draw(st.booleans()):
             hazard["rectified"] = (found + timedelta(days=draw(st.integers(0, 90)))).isoformat()
@@ -245,6 +244,18 @@ def test_doing_what_the_plan_lists_makes_the_next_check_compliant_for_it(
         assert rule is not None
         if before[item.rule_id].status == "not_applicable" and "in_force_from" not in before[item.rule_id].evidence:
             raise AssertionError(f"{item.rule_id} is not applicable on {as_of} but planned: {item.message.en}")
+    # A plan is asked for exactly where check finds a hazard still open without one.
+    ledger = before.get("safety.hazard-ledger")
+    if ledger is not None:
+        violations = set(ledger.evidence.get("violations", []))
+        unplanned = {
+            e["id"]
+            for e in ledger.evidence.get("hazards", [])
+            # check requires a plan only of hazards found while the rule was in force
+            if e.get("plan_missing") and not e["state"].startswith("rectified") and not e.get("found_before_in_force")
+        }
+        asked = {i.unit for i in plan.items if i.kind == "hazard_plan"}
+        assert asked == violations & unplanned
     for finding in after.findings:
         units = set(finding_units(finding.status, finding.evidence)) if finding.status == "non_compliant" else set()
         # Nothing the plan listed as due is in violation after doing it …

@@ -222,7 +222,11 @@ def _hazard_items(rule: CompiledRule, view: SnapshotView, evidence: dict[str, An
             continue
         hazard_id = entry["id"]
         absent = entry.get("plan_missing") or []
-        if absent and getattr(params, "require_plan_for_open", False):
+        # Judged as check judged it: under the version in force when the hazard was found (named in
+        # the evidence), and not at all for a hazard found before the rule took effect.
+        found_under = next((v.params for v in rule.schedule.versions if v.version == entry.get("version")), params)
+        needs_plan = not entry.get("found_before_in_force") and getattr(found_under, "require_plan_for_open", False)
+        if absent and needs_plan:
             absent_zh = "、".join(_PLAN_FIELD_ZH.get(f, f) for f in absent)
             yield _item(
                 rule,
