@@ -25,6 +25,40 @@ class CitationOut(_Out):
     quote: str
 
 
+class ExemptionApproval(_Out):
+    """One entry of an exemptions file, as approved (contract section 6)."""
+
+    rule: str
+    institution: str
+    unit: str | None = None
+    reason: str
+    approved_by: str
+    document: str
+    granted: str
+    expires: str
+    source: str | None = Field(default=None, description="the exemptions file and line of the entry")
+
+
+class FindingExemption(_Out):
+    """How a finding is exempted: every unit it is about (``exempted``), or only some
+    (``partly_exempted``: the ``remaining`` units still count)."""
+
+    state: Literal["exempted", "partly_exempted"]
+    units: list[str | None] = Field(description="the units covered; null = the finding as a whole")
+    remaining: list[str | None] = Field(default_factory=list, description="units not covered")
+    approvals: list[ExemptionApproval]
+
+
+class ExemptionOutcome(_Out):
+    """What became of one exemption for one report: ``applied``, ``expired`` (past ``expires`` on
+    ``as_of``), ``not_yet_granted`` (``as_of`` before ``granted``), or ``unmatched``."""
+
+    state: Literal["applied", "expired", "not_yet_granted", "unmatched"]
+    approval: ExemptionApproval
+    units: list[str | None] = Field(default_factory=list, description="the finding units it covers or would cover")
+    message: Text
+
+
 class Finding(_Out):
     rule_id: str
     rule_version: str
@@ -36,6 +70,9 @@ class Finding(_Out):
     citations: list[CitationOut]
     layers: list[str] = Field(description="the layers that made this rule: national, then a province")
     overlay: str | None = Field(default=None, description="restate or tighten, when a province overlay applied")
+    exemption: FindingExemption | None = Field(
+        default=None, description="the approved exemptions (豁免/整改期) that cover this finding, when any do"
+    )
 
 
 class Summary(_Out):
@@ -74,7 +111,17 @@ class Report(_Out):
     source: SourceRef | None = Field(
         default=None, description="the snapshot's file (and line in a .jsonl batch), when it came from one"
     )
+    exemptions: list[ExemptionOutcome] | None = Field(
+        default=None, description="what became of each exemption for this institution, when exemptions were given"
+    )
 
     @property
     def mandatory_violations(self) -> list[Finding]:
-        return [f for f in self.findings if f.level is Level.MANDATORY and f.status is Status.NON_COMPLIANT]
+        """Mandatory non-compliant findings, except those an exemption covers entirely."""
+        return [
+            f
+            for f in self.findings
+            if f.level is Level.MANDATORY
+            and f.status is Status.NON_COMPLIANT
+            and (f.exemption is None or f.exemption.state != "exempted")
+        ]

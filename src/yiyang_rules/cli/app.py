@@ -128,9 +128,13 @@ def check(
     output_format: Annotated[str, typer.Option("--format", "-f", help=f"one of: {', '.join(RENDERERS)}")] = "table",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="write here instead of stdout")] = None,
     lang: Annotated[str, typer.Option("--lang", help="zh or en, for table, markdown and sarif")] = "zh",
+    exemptions_file: Annotated[Path | None, typer.Option("--exemptions", help="YAML file of exemptions")] = None,
+    exemption_max_months: Annotated[int, typer.Option(help="longest exemption allowed, in months")] = 12,
     rules_dir: Annotated[Path | None, typer.Option("--rules", help=RULES_HELP)] = None,
 ) -> None:
     """Check snapshots; exit 1 when a mandatory obligation is not met, 2 on bad input."""
+    from .exemption_opts import ExemptionRun  # noqa: PLC0415 - only runs with --exemptions need it
+
     renderer = RENDERERS.get(output_format)
     if renderer is None:
         raise _fail(f"--format {output_format!r} is unknown; use one of: {', '.join(RENDERERS)}")
@@ -138,6 +142,7 @@ def check(
         raise _fail(f"--lang {lang!r} is unknown; use zh or en")
     day = _as_of(as_of)
     engine = _load_engine(jurisdiction, rules_dir)
+    exemptions = ExemptionRun.load(exemptions_file, engine, exemption_max_months)
     violated = bad_input = False
     with _output(output) as out:
         for path in snapshots:
@@ -152,8 +157,10 @@ def check(
                     _report_input_error(exc, lang)
                     bad_input = True
                     continue
-                out.write(renderer.render(report, lang))
+                report = exemptions.apply(report)
+                out.write(renderer.render(report, lang) + exemptions.section(report, output_format, lang))
                 violated = violated or bool(report.mandatory_violations)
+    exemptions.finish()
     if bad_input:
         raise typer.Exit(EXIT_BAD_INPUT)
     raise typer.Exit(EXIT_VIOLATION if violated else EXIT_OK)
@@ -303,3 +310,8 @@ _register_workbook_commands(app, rules_app)
 from .serve_cmd import serve  # noqa: E402
 
 app.command()(serve)
+
+# `yiyang plan` and `yiyang compare` (what is due next; what changed since the last check).
+from .plan_cmds import register as _register_plan_commands  # noqa: E402
+
+_register_plan_commands(app)
