@@ -313,7 +313,7 @@ BEIJING_FIRE = (ROOT / "rules/beijing/fire.inspection-monthly.yaml").read_text(e
         ),
         (BEIJING_FIRE.replace("operation: restate", "operation: retire") + "level: mandatory\n", "level: Extra inputs"),
         (BEIJING_FIRE.replace("operation: restate", "operation: tighten"), "versions: Field required"),
-        (BEIJING_FIRE.replace("operation: restate", "operation: restat"), "overlay.operation must be restate"),
+        (BEIJING_FIRE.replace("operation: restate", "operation: restat"), "overlay.operation: must be restate"),
         (FIRE.replace("level: mandatory\n", ""), "level: Field required"),
         (FIRE + "overlay: null\n", "overlay: Extra inputs"),
     ],

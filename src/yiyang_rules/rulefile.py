@@ -182,8 +182,7 @@ RuleFile = Annotated[
     Discriminator(
         _shape_of,
         custom_error_type="overlay_operation",
-        custom_error_message="overlay.operation must be restate, tighten or retire "
-        "(a file without overlay is a rule of its own layer)",
+        custom_error_message="must be restate, tighten or retire (a file without overlay is a rule of its own layer)",
     ),
 ]
 """One rule file: a rule, or an overlay (restate, tighten, retire) of a rule of a layer below."""

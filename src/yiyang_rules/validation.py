@@ -19,7 +19,7 @@ from .catalog import (
     with_bundled,
 )
 from .checks.base import ScheduledVersion, SnapshotView, Status
-from .documents import Registry, RegistryError, layered_registry, load_registry
+from .documents import Registry, RegistryError, layered_registry
 from .engine import evaluate_rule, to_snapshot
 from .errors import InputError, Problem
 from .examples import example_snapshot
@@ -282,12 +282,12 @@ def _in_force_problems(source: RuleSource, registry: Registry) -> list[Problem]:
     return []
 
 
-def _registry_problems(exc: Exception, source: RuleSource) -> list[Problem]:
+def _registry_problems(exc: Exception, folder: Path) -> list[Problem]:
     if isinstance(exc, RegistryError):
         return [Problem(file, line, message) for file, line, message in exc.problems]
     if isinstance(exc, YamlError):
-        return [Problem(str(source.path.parent / "sources" / "registry.yaml"), exc.line, exc.message)]
-    return [Problem(str(source.path.parent / "sources"), None, f"cannot read the layer's documents: {exc}")]
+        return [Problem(str(folder / "registry.yaml"), exc.line, exc.message)]
+    return [Problem(str(folder), None, f"cannot read the layer's documents: {exc}")]
 
 
 @dataclass(frozen=True)
@@ -311,11 +311,15 @@ def validate_pack(
     for source in own.sources:
         layer_registry = registry or registries.get(source.layer)
         if layer_registry is None:
-            try:
-                layer_registry = registries[source.layer] = layered_registry(loaded.source_folders(source.layer))
-            except (RegistryError, YamlError, OSError) as exc:
-                problems.extend(_registry_problems(exc, source))
-                layer_registry = registries[source.layer] = load_registry()
+            readable = []
+            for folder in loaded.source_folders(source.layer):
+                try:
+                    layered_registry((folder,))
+                except (RegistryError, YamlError, OSError) as exc:
+                    problems.extend(_registry_problems(exc, folder))
+                    continue  # its documents are missing below; the other layers' still count
+                readable.append(folder)
+            layer_registry = registries[source.layer] = layered_registry(tuple(readable))
         problems.extend(_citation_problems(source, layer_registry))
         problems.extend(_example_balance(source))
         problems.extend(_in_force_problems(source, layer_registry))
