@@ -8,8 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yiyang_rules.catalog import compile_all, load_rules
+from yiyang_rules.jurisdiction import layer_for, region_prefix
 from yiyang_rules.loading import LayerPack, LoadedRules, RuleSource
 from yiyang_rules.rulefile import RULE_FILE, Rule
+from yiyang_rules.snapshot import Institution
+from yiyang_rules.vocabulary import InstitutionKind
 from yiyang_rules.yamlfile import LoadedYaml
 
 BUNDLED = load_rules()
@@ -64,3 +67,25 @@ def test_restate_keeps_the_rule_and_retire_removes_it_above(rule_id: str, operat
         assert compiled.layers == ("national", *(LEVELS[i] for i in restated))
         # every other rule is untouched at every level
         assert len(catalogs[layer].rules) == len(catalogs["national"].rules)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    city=st.integers(1, 30),
+    county=st.integers(1, 30),
+    areas=st.sets(st.sampled_from(["130000", "130100", "130102", "130200", "110100"]), max_size=5),
+    with_province_layer=st.booleans(),
+)
+def test_the_most_specific_covering_layer_judges(
+    city: int, county: int, areas: set[str], with_province_layer: bool
+) -> None:
+    code = f"13{city:02d}{county:02d}"
+    regions = {area: f"area-{area}" for area in areas}
+    layers = {"national", *regions.values(), *(["hebei"] if with_province_layer else [])}
+    institution = Institution(id="i", name="n", region_code=code, kinds=[InstitutionKind.MEDICAL])
+    chosen = layer_for(institution, layers, regions)
+    covering = [area for area in areas if code.startswith(region_prefix(area))]
+    if covering:
+        assert chosen == regions[max(covering, key=lambda a: len(region_prefix(a)))]
+    else:
+        assert chosen == ("hebei" if with_province_layer else "national")
