@@ -7,12 +7,16 @@ serves the terminal, JSON and the generated docs alike.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..catalog import Catalog, CompiledRule
 from ..conditions import describe
 from ..diff import LayerChange
+
+if TYPE_CHECKING:  # the workbook package loads only for the commands that use it
+    from ..workbook.needs import Need
 
 
 class Lang(StrEnum):
@@ -28,6 +32,16 @@ class ListFormat(StrEnum):
 class ShowFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
+
+
+class FactsFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+def _pick(label: Any, lang: Lang) -> str:
+    return str(label.en if lang is Lang.EN else label.zh)
 
 
 def rule_row(rule: CompiledRule) -> dict[str, Any]:
@@ -146,4 +160,46 @@ def diff_text(changes: list[LayerChange], base: str, layer: str) -> str:
             lines.append(f"      {field_change.field}: {layer}: {after}")
     counts = {op: sum(1 for c in changes if c.operation == op) for op in DIFF_MARKS}
     lines.append(", ".join(f"{n} {op}" for op, n in counts.items()))
+    return "\n".join(lines)
+
+
+def facts_json(found: Sequence[Need]) -> str:
+    rows = [
+        {
+            "path": n.path,
+            "label": {"zh": n.label.zh, "en": n.label.en},
+            "sheet": {"zh": n.sheet.zh, "en": n.sheet.en},
+            "rules": [
+                {
+                    "id": r.id,
+                    "title": {"zh": r.title.zh, "en": r.title.en},
+                    "level": r.level.value,
+                    "citations": [{"document": c.document, "article": c.article} for c in r.citations],
+                }
+                for r in n.rules
+            ],
+        }
+        for n in found
+    ]
+    return json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+def facts_markdown(found: Sequence[Need], lang: Lang) -> str:
+    head = ("事项", "填写位置", "规则", "依据") if lang is Lang.ZH else ("fact", "filled in", "rules", "citations")
+    lines = [f"| {' | '.join(head)} |", "|---|---|---|---|"]
+    for n in found:
+        rules = "<br>".join(f"`{r.id}` {_pick(r.title, lang)}" for r in n.rules)
+        cites = "<br>".join(dict.fromkeys(f"{c.document} {c.article}" for r in n.rules for c in r.citations))
+        lines.append(f"| {_pick(n.label, lang)} | {_pick(n.sheet, lang)} | {rules} | {cites} |")
+    return "\n".join(lines)
+
+
+def facts_table(found: Sequence[Need], lang: Lang, catalog: Catalog) -> str:
+    lines = []
+    for n in found:
+        lines.append(f"{_pick(n.place, lang)}    [{n.path}]")
+        for r in n.rules:
+            cites = "；".join(f"{c.document} {c.article}" for c in r.citations)
+            lines.append(f"    {r.id}  {_pick(r.title, lang)}  ({cites})")
+    lines.append(f"{len(found)} items needed by the rules of {' + '.join(catalog.layers)}")
     return "\n".join(lines)
