@@ -225,6 +225,15 @@ def layer_md(loaded: LoadedRules, catalogs: dict[str, Catalog], layer: str) -> s
     if below is not None:
         unchanged = [r.id for r in catalog.rules if r.id in {x.id for x in below.rules} and r.id not in sources]
         out += [f"Rules of `{chain[-2]}` that apply here unchanged: {len(unchanged)}.", ""]
+    out += ["| rule | level | this layer | title |", "|---|---|---|---|"]
+    for rule_id, source in sorted(sources.items()):
+        compiled = catalog.get(rule_id)
+        what = "add" if isinstance(source.rule, Rule) else source.rule.overlay.operation.value
+        shown = compiled if compiled is not None else (below.get(rule_id) if below is not None else None)
+        title = shown.title.zh if shown is not None else ""
+        level = compiled.level.value if compiled is not None else "—"
+        out.append(f"| `{rule_id}` | {level} | {what} | {_cell(title)} |")
+    out.append("")
     if own:
         out += ["## Rules of this layer", ""]
         for rule_id in own:
