@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -79,3 +81,14 @@ def test_every_vocabulary_term_is_declared_once_with_both_languages() -> None:
 
         class Broken(vocabulary.Term):  # a term without its English gloss does not load
             ONLY_ZH = "only_zh", "中文"
+
+
+def test_one_command_regenerates_every_generated_file(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "yiyang_rules.docs", str(tmp_path)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    written = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert "schemas/rule.schema.json" in written and "docs/check-kinds.md" in written
+    for relative in written:
+        assert (tmp_path / relative).read_bytes() == (ROOT / relative).read_bytes(), f"{relative} is stale"

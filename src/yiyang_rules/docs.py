@@ -505,7 +505,10 @@ def write_docs(checkout: Path) -> list[Path]:
 if __name__ == "__main__":
     from .schemas import write_schemas
 
-    for schema_path in write_schemas():
+    # With a folder argument, everything is written below it (a check that the committed files are
+    # current can compare the two trees); without one, into this checkout.
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else None
+    for schema_path in write_schemas(target / "schemas" if target is not None else None):
         print(schema_path)
-    for doc_path in write_docs(Path(sys.argv[1]) if len(sys.argv) > 1 else rules_dir().parent):
+    for doc_path in write_docs(target if target is not None else rules_dir().parent):
         print(doc_path)
