@@ -289,7 +289,14 @@ def test_check_parameters_that_cannot_be_combined_are_a_problem_not_a_crash(
     tmp_path: Path, find: str, replace: str, field: str
 ) -> None:
     assert find in ASSESSMENT
-    root = make_pack(tmp_path, {"national/admission.assessment.yaml": ASSESSMENT.replace(find, replace)})
+    text = ASSESSMENT.replace(find, replace).replace(
+        # with an agreement in an example, the old single-shape model crashed with AttributeError
+        "examples:\n",
+        "examples:\n  - name: an agreement\n    expect: compliant\n    snapshot:\n"
+        "      agreements: [{id: A1, partner: p, signed: 2026-03-01}]\n",
+        1,
+    )
+    root = make_pack(tmp_path, {"national/admission.assessment.yaml": text})
     found = messages(root)
     assert found, "an impossible combination must be reported"
     assert any(f"check.{field}" in m for m in found), found
