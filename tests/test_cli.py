@@ -137,7 +137,13 @@ def test_jsonl_batches_stream_and_a_bad_line_is_reported_with_its_number(tmp_pat
     result = run("check", path, "--format", "json")
     assert result.exit_code == 2
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(lines) == 2 and all(r["report_version"] == "1" for r in lines)
+    # One output line per snapshot line: the bad one gives an error record in its place.
+    assert len(lines) == 3
+    assert [r["source"] for r in lines] == [{"file": str(path), "line": n} for n in (1, 2, 4)]
+    assert lines[0]["report_version"] == "1" and lines[2]["report_version"] == "1"
+    problem = lines[1]["error"]["problems"][0]
+    # The field path is the problem's own `path` once the engine gives it apart, else in the message.
+    assert "activities[0].kind" in problem["path"] + problem["message"]["en"]
     assert f"{path}:2: activities[0].kind" in result.stderr
 
 
@@ -205,7 +211,7 @@ def test_bad_input_exits_2_naming_file_and_field(tmp_path: Path, label: str, dat
     [
         (["check", "no-such-file.json"], "no-such-file.json: no such file"),
         (["check", str(SAMPLE), "--as-of", "2026-13-01"], "--as-of"),
-        (["check", str(SAMPLE), "--format", "xml"], "--format 'xml' is unknown"),
+        (["check", str(SAMPLE), "--format", "xml"], "'xml' is not one of"),
         (["check", str(SAMPLE), "-j", "mars"], "GB/T 2260"),
         (["rules", "show", "no.such-rule"], "no rule 'no.such-rule'"),
         (["rules", "validate", "/no/such/dir"], "no such rules directory"),
