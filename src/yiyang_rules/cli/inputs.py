@@ -150,18 +150,14 @@ def _lines(name: str, lines: Iterable[bytes], first_number: int = 1) -> Iterator
 
 
 def _looks_like_one_line_object(line: bytes) -> bool:
+    """A whole JSON object on one line (a snapshot is an object); a pretty-printed document's lines
+    are never that, except an empty ``{}``, which is no snapshot anyway."""
     text = line.strip()
-    if text.startswith(b"{") and text.endswith(b"}"):
-        return True
-    try:
-        json.loads(text)
-    except ValueError:
-        return False
-    return True
+    return len(text) > 2 and text.startswith(b"{") and text.endswith(b"}")
 
 
 def stdin_inputs(stream: BinaryIO | None) -> Iterator[Entry]:
-    """stdin as JSON Lines when its first non-blank line is a whole JSON value on its own (streamed);
+    """stdin as JSON Lines when its first non-blank line is a whole JSON object on its own (streamed);
     otherwise as one JSON document, unless that does not parse and a later line is a whole object
     (JSON Lines whose first line is broken)."""
     if stream is None:
