@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from . import json_lines, junit, markdown, sarif, table
+from . import html, json_lines, junit, markdown, sarif, table, xlsx
 from .base import BatchItem, RenderOptions
 from .rollup import Rollup
 
@@ -63,6 +63,8 @@ RENDERERS: dict[str, Renderer] = {
             markdown.render_one,
             markdown.render_summary,
         ),
+        Renderer("html", "a self-contained, printable HTML report (自查报告)", html.render, None, html.render_summary),
+        Renderer("xlsx", "an Excel workbook for inspectors (needs -o)", xlsx.render, None, xlsx.render_summary, True),
         Renderer("junit", "JUnit XML, one testsuite per snapshot, for CI dashboards", junit.render),
         Renderer("sarif", "one SARIF 2.1.0 log, for code-scanning dashboards", sarif.render),
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..checks.base import Status
-from ..report import Text
+from ..report import CitationOut, Text
 from ..rulefile import Level
 from .base import BatchItem
 from .text import source_text
@@ -37,6 +37,9 @@ class InstitutionRow:
     mandatory_violations: list[str]
     recommended_violations: list[str]
     error: list[dict[str, object]] | None = None
+    # Each rule's status for this institution (the institution x rule matrix).
+    statuses: dict[str, Status] = field(default_factory=dict)
+    period: tuple[str, str] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +62,9 @@ class RuleRow:
     level: Level
     title: Text
     counts: dict[Status, int] = field(default_factory=dict)
+    # Every article cited for this rule in the run (a province's overlay can add some), once each.
+    citations: list[CitationOut] = field(default_factory=list)
+    cited: set[tuple[str, str, str]] = field(default_factory=set, repr=False)
 
     @property
     def failing(self) -> int:
@@ -71,6 +77,7 @@ class RuleRow:
             "title": self.title.model_dump(),
             "institutions_failing": self.failing,
             "counts": {s.value: self.counts.get(s, 0) for s in STATUSES},
+            "citations": [c.model_dump() for c in self.citations],
         }
 
 
@@ -98,16 +105,23 @@ class Rollup:
         report = item.report
         assert report is not None  # BatchItem holds exactly one of the two
         counts = dict.fromkeys(STATUSES, 0)
+        statuses: dict[str, Status] = {}
         mandatory: list[str] = []
         recommended: list[str] = []
         for finding in report.findings:
             counts[finding.status] += 1
+            statuses[finding.rule_id] = finding.status
             if finding.status is Status.NON_COMPLIANT:
                 (mandatory if finding.level is Level.MANDATORY else recommended).append(finding.rule_id)
             row = self.rules.get(finding.rule_id)
             if row is None:
                 row = self.rules[finding.rule_id] = RuleRow(finding.rule_id, finding.level, finding.title)
             row.counts[finding.status] = row.counts.get(finding.status, 0) + 1
+            for citation in finding.citations:
+                key = (citation.document, citation.article, citation.quote)
+                if key not in row.cited:
+                    row.cited.add(key)
+                    row.citations.append(citation)
         self.institutions.append(
             InstitutionRow(
                 source_text(item),
@@ -118,6 +132,8 @@ class Rollup:
                 counts,
                 mandatory,
                 recommended,
+                statuses=statuses,
+                period=(report.period["start"], report.period["end"]),
             )
         )
 

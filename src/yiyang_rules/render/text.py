@@ -27,9 +27,13 @@ def _visible(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def printable(text: object) -> str:
-    """``text`` with every control character shown as ``\\xNN`` (or ``\\uNNNN``)."""
-    return _UNSAFE.sub(_visible, str(text))
+_UNSAFE_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object, keep_newlines: bool = False) -> str:
+    """``text`` with every control character shown as ``\\xNN`` (or ``\\uNNNN``); newlines kept
+    when asked (a multi-line spreadsheet cell or XML text)."""
+    return (_UNSAFE_BUT_NEWLINE if keep_newlines else _UNSAFE).sub(_visible, str(text))
 
 
 def report_of(item: BatchItem) -> Report | None:
@@ -82,6 +86,11 @@ _REQUIREMENT_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+# The group of periodic obligations whose periods are still running: nothing is missing from the
+# snapshot, the calendar has not got there yet.
+PERIOD_OPEN = "@period_open"
+
+
 def missing_label(path: str, lang: Lang) -> str:
     """The label of a missing fact path, in the user's language, with the path."""
     if path in _SECTION_LABELS:
@@ -99,6 +108,9 @@ def missing_facts(finding: Finding) -> list[str]:
     paths = evidence.get("missing")
     if isinstance(paths, list) and paths:
         return [str(p) for p in paths]
+    periods = evidence.get("periods")
+    if isinstance(periods, list) and periods:
+        return [PERIOD_OPEN]
     requirement = evidence.get("requirement")
     records = evidence.get("records")
     if evidence.get("unknown") and isinstance(requirement, str) and isinstance(records, str):
@@ -108,6 +120,12 @@ def missing_facts(finding: Finding) -> list[str]:
 
 def missing_text(path: str, lang: Lang) -> str:
     """Like :func:`missing_label`, for paths from :func:`missing_facts` too (``residents[].x``)."""
+    if path == PERIOD_OPEN:
+        return (
+            "周期尚未结束，评估日时无法判定（到期后重新检查）"
+            if lang == "zh"
+            else "period still running at the evaluation date (check again when it ends)"
+        )
     if "[]." in path:
         records, requirement = path.split("[].", 1)
         rec = _SECTION_LABELS.get(records, (records, records))
