@@ -7,9 +7,11 @@ that same file:
     (b) the library: ``Engine.load()`` once (timed apart), then ``engine.check(line, source=...)``
         and ``report.model_dump_json()`` for every line;
     (c) the whole command line ``yiyang check FILE.jsonl --format json --output OUT`` as a subprocess;
-    (d) start-up: one snapshot through the command line, best of 5 wall-clock runs.
+    (d) start-up: one snapshot through the command line, best of 5 wall-clock runs;
+    (e) the file through ``yiyang check --workers N`` for N in ``--workers`` (1 2): wall and CPU time.
 
 Run:  python bench/run.py [--count 2000] [--seed 0] [--repeat 5] [--profile]
+      python bench/run.py --only-workers [--workers 1 2] [--worker-runs 3]
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import argparse
 import cProfile
 import io
 import json
+import os
 import pstats
 import random
 import subprocess
@@ -326,12 +329,28 @@ def library_all(engine: Any, lines: Sequence[bytes], source: str) -> int:
     return total
 
 
-def run_cli(cli: Path, snapshot_file: Path, out_file: Path) -> tuple[float, subprocess.CompletedProcess[bytes]]:
+def run_cli(
+    cli: Path, snapshot_file: Path, out_file: Path, workers: int = 1
+) -> tuple[float, subprocess.CompletedProcess[bytes]]:
     """Wall-clock time of one ``yiyang check``; exit 0 and 1 (findings) are both success."""
+    wall, _, done = run_cli_timed(cli, snapshot_file, out_file, workers)
+    return wall, done
+
+
+def run_cli_timed(
+    cli: Path, snapshot_file: Path, out_file: Path, workers: int
+) -> tuple[float, float, subprocess.CompletedProcess[bytes]]:
+    """Wall-clock and CPU time (user + system, of the command and every worker process it started
+    and waited for) of one ``yiyang check --workers N``."""
     cmd = [str(cli), "check", str(snapshot_file), "--format", "json", "--output", str(out_file)]
+    cmd += ["--workers", str(workers), "--no-progress"]
+    before = os.times()
     start = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, check=False)
-    return time.perf_counter() - start, done
+    wall = time.perf_counter() - start
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return wall, cpu, done
 
 
 def cli_failure(done: subprocess.CompletedProcess[bytes], out_file: Path, expected_lines: int) -> str | None:
@@ -405,6 +424,39 @@ def measure_cli(cli: Path, data: Path, first: bytes, n: int, t_parse: float) -> 
     return t_cli, t_start
 
 
+def measure_workers(cli: Path, data: Path, n: int, runs: int, counts: Sequence[int]) -> None:
+    """(e) the same file through ``yiyang check --workers N`` for each N: best wall clock of ``runs``
+    (with the CPU time of that run), and whether the outputs are byte-identical."""
+    if not cli.exists():
+        print(f"(e) workers: NOT MEASURED: {cli} does not exist")
+        return
+    outputs: dict[int, bytes] = {}
+    best: dict[int, tuple[float, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="yiyang-bench-") as tmp:
+        for workers in counts:
+            out_file = Path(tmp) / f"reports-{workers}.jsonl"
+            for _ in range(runs):
+                out_file.unlink(missing_ok=True)
+                wall, cpu, done = run_cli_timed(cli, data, out_file, workers)
+                problem = cli_failure(done, out_file, n)
+                if problem:
+                    print(f"(e) --workers {workers}: NOT MEASURED: {problem}")
+                    return
+                if workers not in best or wall < best[workers][0]:
+                    best[workers] = (wall, cpu)
+            outputs[workers] = out_file.read_bytes()
+    base_wall = best[counts[0]][0]
+    print(f"(e) `yiyang check FILE.jsonl --format json --workers N`, best wall clock of {runs}:")
+    for workers in counts:
+        wall, cpu = best[workers]
+        print(
+            f"    --workers {workers}: wall {wall:7.3f} s  CPU {cpu:7.3f} s  {n / wall:6.0f} snapshots/s"
+            f"  speed-up {base_wall / wall:4.2f}x"
+        )
+    same = all(outputs[w] == outputs[counts[0]] for w in counts)
+    print(f"    outputs byte-identical across worker counts: {'yes' if same else 'NO'}")
+
+
 def print_targets(n: int, t_parse: float, t_cli: float | None, t_start: float | None) -> None:
     print("targets:")
     cli_target = f"whole CLI on {TARGET_SNAPSHOTS} snapshots <= {TARGET_CLI_RATIO:g}x bare parse"
@@ -428,6 +480,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="runs of the parse baseline; best counts (5)")
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="where the data goes (bench/out)")
     parser.add_argument("--profile", action="store_true", help="also cProfile path (b): top 15 cumulative")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="(e): worker counts to compare (1 2)")
+    parser.add_argument("--worker-runs", type=int, default=3, help="(e): runs per worker count; best counts (3)")
+    parser.add_argument("--only-workers", action="store_true", help="measure (e) alone")
     args = parser.parse_args(argv)
     if args.count < 1 or args.repeat < 1:
         parser.error("--count and --repeat must be at least 1")
@@ -439,6 +494,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"yiyang-rules benchmark: {n} snapshots, seed {args.seed}, Python {sys.version.split()[0]}")
     print(f"data: {data} ({size / 1e6:.1f} MB), average {size / n / 1024:.1f} KiB per snapshot")
     print()
+    cli = Path(sys.executable).parent / "yiyang"
+    if args.only_workers:
+        measure_workers(cli, data, n, args.worker_runs, args.workers)
+        return 0
 
     # (a) bare parse
     t_parse = best_of(args.repeat, lambda: parse_all(lines))
@@ -460,7 +519,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"    Engine.load() once, not included: {t_load:.3f} s; reports average {report_bytes / n / 1024:.1f} KiB")
 
     # (c), (d): the command line, found next to this interpreter
-    t_cli, t_start = measure_cli(Path(sys.executable).parent / "yiyang", data, lines[0], n, t_parse)
+    t_cli, t_start = measure_cli(cli, data, lines[0], n, t_parse)
+    measure_workers(cli, data, n, args.worker_runs, args.workers)
 
     print()
     print_targets(n, t_parse, t_cli, t_start)
