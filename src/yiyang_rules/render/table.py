@@ -5,17 +5,19 @@ At 100 columns and more each finding is a table row; below, a stacked layout (on
 finding) avoids wrapping every cell into a column of single characters. Colour only when the
 front end asks for it (a TTY, and ``NO_COLOR`` unset); ``NO_COLOR`` is honoured here too.
 
-Every string from a snapshot or a report goes into rich as a ``Text`` (never parsed as markup) after
-:func:`~.text.printable` (control characters made visible).
+The layout is plain text measured in terminal cells (a Chinese character takes two), with ANSI
+colour added only when asked: no markup language is involved, so an id such as ``[/]`` or
+``[bold]x[/bold]`` is printed as it is, and every string goes through :func:`~.text.printable`
+(ESC and the other control characters made visible) before it reaches the terminal.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import unicodedata
 from collections.abc import Sequence
-from io import StringIO
-from typing import TYPE_CHECKING
+from functools import cache
 
 from ..checks.base import Status
 from ..report import Finding, Report
@@ -32,19 +34,18 @@ from .text import (
     unique_citations,
 )
 
-if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.text import Text
-
 # Below this many columns the five-column table wraps every cell; findings are stacked instead.
 STACK_BELOW = 100
 
+# ANSI SGR parameters.
 _STYLE = {
-    Status.COMPLIANT: "green",
-    Status.NON_COMPLIANT: "bold red",
-    Status.INSUFFICIENT_DATA: "yellow",
-    Status.NOT_APPLICABLE: "dim",
+    Status.COMPLIANT: "32",
+    Status.NON_COMPLIANT: "1;31",
+    Status.INSUFFICIENT_DATA: "33",
+    Status.NOT_APPLICABLE: "2",
 }
+BOLD, BOLD_YELLOW, DIM, BOLD_RED = "1", "1;33", "2", "1;31"
+GAP = "  "
 
 _WORDS = {
     "zh": {
@@ -96,29 +97,115 @@ _WORDS = {
 }
 
 
-def _console(options: RenderOptions, buffer: StringIO) -> tuple[Console, int]:
-    # rich is imported here, not at module level: `--format json` batches never pay for it.
-    from rich.console import Console  # noqa: PLC0415
-
-    width = options.width or shutil.get_terminal_size((160, 24)).columns
-    color = options.color and not os.environ.get("NO_COLOR")
-    console = Console(
-        file=buffer,
-        width=width,
-        force_terminal=color,
-        no_color=not color,
-        color_system="standard" if color else None,
-        highlight=False,
-        emoji=False,
-        markup=False,
-    )
-    return console, width
+@cache
+def _char_width(char: str) -> int:
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
-def _data(text: object, style: str = "") -> Text:
-    from rich.text import Text  # noqa: PLC0415
+def cell_width(text: str) -> int:
+    """How many terminal columns ``text`` takes."""
+    return sum(_char_width(c) for c in text)
 
-    return Text(printable(text), style=style)
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` columns: Latin text breaks at spaces, Chinese anywhere, a word
+    longer than the line is cut."""
+    width = max(1, width)
+    lines: list[str] = []
+    line, used = "", 0
+    word, word_used = "", 0
+
+    def flush_word() -> None:
+        nonlocal line, used, word, word_used
+        while word_used > width:  # a word longer than a line: cut it
+            cut, cut_used = "", 0
+            for char in word:
+                if cut_used + _char_width(char) > width:
+                    break
+                cut, cut_used = cut + char, cut_used + _char_width(char)
+            if line:
+                lines.append(line.rstrip())
+            lines.append(cut)
+            line, used = "", 0
+            word, word_used = word[len(cut) :], word_used - cut_used
+        if used + word_used > width:
+            lines.append(line.rstrip())
+            line, used = word.lstrip(), cell_width(word.lstrip())
+        else:
+            line, used = line + word, used + word_used
+        word, word_used = "", 0
+
+    for char in text:
+        w = _char_width(char)
+        if char == " " or w == 2:
+            flush_word()
+            if char == " " and not line:
+                continue
+            word, word_used = char, w
+            flush_word()
+        else:
+            word, word_used = word + char, word_used + w
+    flush_word()
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
+class _Out:
+    def __init__(self, options: RenderOptions) -> None:
+        self.width = options.width or shutil.get_terminal_size((160, 24)).columns
+        self.color = options.color and not os.environ.get("NO_COLOR")
+        self.parts: list[str] = []
+
+    def paint(self, text: str, style: str) -> str:
+        return f"\x1b[{style}m{text}\x1b[0m" if self.color and style else text
+
+    def line(self, text: object = "", style: str = "", indent: int = 0) -> None:
+        """A line of data (made printable), wrapped to the width, continuation lines indented."""
+        pad = " " * indent
+        for piece in wrap(printable(text), self.width - indent):
+            self.parts.append(self.paint(pad + piece, style) + "\n")
+
+    def grid(self, heads: list[str], rows: list[tuple[list[str], str]], fixed: dict[int, int]) -> None:
+        """Columns separated by two spaces: fixed widths where given (capped by content), the rest
+        share what is left. Rows are (cells, style)."""
+        count = len(heads)
+        cells = [[printable(c) for c in row] for row, _ in rows]
+        natural = [max([cell_width(h), *(cell_width(r[i]) for r in cells)]) for i, h in enumerate(heads)]
+        widths = [min(fixed[i], natural[i]) if i in fixed else 0 for i in range(count)]
+        free = [i for i in range(count) if i not in fixed]
+        room = self.width - sum(widths) - len(GAP) * (count - 1)
+        wanted = sum(natural[i] for i in free) or 1
+        for i in free:
+            widths[i] = max(min(8, natural[i]), min(natural[i], room * natural[i] // wanted))
+        spare = room - sum(widths[i] for i in free)
+        for i in sorted(free, key=lambda i: natural[i] - widths[i], reverse=True):
+            extra = min(spare, natural[i] - widths[i])
+            if extra > 0:
+                widths[i] += extra
+                spare -= extra
+        # Still too wide (a narrow terminal): take from the widest column, down to 4 columns each.
+        while sum(widths) + len(GAP) * (count - 1) > self.width and max(widths) > 4:
+            widest = widths.index(max(widths))
+            widths[widest] -= 1
+        self._row(heads, widths, BOLD)
+        self.parts.append(GAP.join("─" * w for w in widths) + "\n")
+        for row, (_, style) in zip(cells, rows, strict=True):
+            self._row(row, widths, style)
+
+    def _row(self, row: list[str], widths: list[int], style: str) -> None:
+        wrapped = [wrap(cell, width) for cell, width in zip(row, widths, strict=True)]
+        for number in range(max(len(w) for w in wrapped)):
+            pieces = []
+            for lines, width in zip(wrapped, widths, strict=True):
+                piece = lines[number] if number < len(lines) else ""
+                pieces.append(piece + " " * (width - cell_width(piece)))
+            self.parts.append(self.paint(GAP.join(pieces).rstrip(), style) + "\n")
+
+    def text(self) -> str:
+        return "".join(self.parts)
 
 
 def _shown(report: Report, options: RenderOptions) -> list[Finding]:
@@ -130,65 +217,61 @@ def _citations(finding: Finding) -> str:
     return "; ".join(dict.fromkeys(citation_line(c) for c in unique_citations(finding.citations)))
 
 
-def _header(console: Console, report: Report, words: dict[str, str], source: str) -> None:
-    console.print(
-        _data(
-            f"{words['institution']}: {report.institution.name} ({report.institution.id})  "
-            f"{words['layers']}: {' + '.join(report.jurisdiction)}  {words['as_of']}: {report.as_of}  "
-            f"{words['window']}: {report.period['start']} – {report.period['end']}  {words['source']}: {source}",
-            "bold",
-        )
+def _header(out: _Out, report: Report, words: dict[str, str], source: str) -> None:
+    out.line(
+        f"{words['institution']}: {report.institution.name} ({report.institution.id})  "
+        f"{words['layers']}: {' + '.join(report.jurisdiction)}  {words['as_of']}: {report.as_of}  "
+        f"{words['window']}: {report.period['start']} – {report.period['end']}  {words['source']}: {source}",
+        BOLD,
     )
 
 
-def _wide(console: Console, findings: list[Finding], lang: Lang, words: dict[str, str]) -> None:
-    from rich.table import Table  # noqa: PLC0415
+def _status(finding: Finding, lang: Lang) -> str:
+    return f"{STATUS_MARK[finding.status]} {pick(STATUS_TEXT[finding.status], lang)}"
 
-    table = Table(show_lines=False, expand=False)
-    for key in ("status", "rule", "level", "obligation", "reason", "citation"):
-        table.add_column(words[key], overflow="fold")
-    for finding in findings:
-        table.add_row(
-            _data(f"{STATUS_MARK[finding.status]} {pick(STATUS_TEXT[finding.status], lang)}"),
-            _data(finding.rule_id),
-            _data(pick(LEVEL_TEXT[finding.level.value], lang)),
-            _data(pick(finding.title, lang)),
-            _data(pick(finding.message, lang)),
-            _data(_citations(finding)),
-            style=_STYLE[finding.status],
+
+def _wide(out: _Out, findings: list[Finding], lang: Lang, words: dict[str, str]) -> None:
+    heads = [words[k] for k in ("status", "rule", "level", "obligation", "reason", "citation")]
+    rows = [
+        (
+            [
+                _status(f, lang),
+                f.rule_id,
+                pick(LEVEL_TEXT[f.level.value], lang),
+                pick(f.title, lang),
+                pick(f.message, lang),
+                _citations(f),
+            ],
+            _STYLE[f.status],
         )
-    console.print(table)
+        for f in findings
+    ]
+    out.grid(heads, rows, {0: 18, 1: 40, 2: 12})
 
 
-def _stacked(console: Console, findings: list[Finding], lang: Lang, words: dict[str, str]) -> None:
+def _stacked(out: _Out, findings: list[Finding], lang: Lang, words: dict[str, str]) -> None:
     for finding in findings:
-        style = _STYLE[finding.status]
-        console.print(
-            _data(
-                f"{STATUS_MARK[finding.status]} {pick(STATUS_TEXT[finding.status], lang)} · "
-                f"{pick(LEVEL_TEXT[finding.level.value], lang)} · {finding.rule_id}",
-                style,
-            )
-        )
-        console.print(_data(f"  {pick(finding.title, lang)}"))
-        console.print(_data(f"  {words['reason']}: {pick(finding.message, lang)}"))
+        level = pick(LEVEL_TEXT[finding.level.value], lang)
+        out.line(f"{_status(finding, lang)} · {level} · {finding.rule_id}", _STYLE[finding.status])
+        out.line(f"  {pick(finding.title, lang)}", indent=2)
+        out.line(f"  {words['reason']}: {pick(finding.message, lang)}", indent=2)
         cites = _citations(finding)
         if cites:
-            console.print(_data(f"  {words['citation']}: {cites}", "dim"))
+            out.line(f"  {words['citation']}: {cites}", DIM, indent=2)
 
 
-def _need_info(console: Console, report: Report, options: RenderOptions, words: dict[str, str]) -> None:
+def _need_info(out: _Out, report: Report, options: RenderOptions, words: dict[str, str]) -> None:
     if options.statuses is not None and Status.INSUFFICIENT_DATA not in options.statuses:
         return
     groups = group_by_missing([report])
     if not groups:
         return
-    console.print()
-    console.print(_data(words["need_info"], "bold yellow"))
+    out.line()
+    out.line(words["need_info"], BOLD_YELLOW)
     for path, entries in groups.items():
         label = missing_text(path, options.lang) if path else words["other"]
-        console.print(_data(f"  • {label}", "yellow"))
-        console.print(_data("      " + ", ".join(dict.fromkeys(f.rule_id for _, f in entries))))
+        out.line(f"  • {label}", _STYLE[Status.INSUFFICIENT_DATA], indent=4)
+        out.line("      " + ", ".join(dict.fromkeys(f.rule_id for _, f in entries)), indent=6)
 
 
 def _counts_line(report: Report, lang: Lang) -> str:
@@ -196,76 +279,72 @@ def _counts_line(report: Report, lang: Lang) -> str:
 
 
 def render_one(item: BatchItem, options: RenderOptions) -> str:
-    buffer = StringIO()
-    console, width = _console(options, buffer)
+    out = _Out(options)
     words = _WORDS[options.lang]
     report = report_of(item)
     if report is None:
         assert item.error is not None
         for problem in item.error.problems:
             where = f"{problem.path}: " if problem.path else ""
-            console.print(
-                _data(f"{words['error']}: {source_text(item)}: {where}{problem.message(options.lang)}", "bold red")
-            )
-        console.print()
-        return buffer.getvalue()
-    _header(console, report, words, source_text(item))
+            out.line(f"{words['error']}: {source_text(item)}: {where}{problem.message(options.lang)}", BOLD_RED)
+        out.line()
+        return out.text()
+    _header(out, report, words, source_text(item))
     findings = _shown(report, options)
-    (_stacked if width < STACK_BELOW else _wide)(console, findings, options.lang, words)
-    _need_info(console, report, options, words)
+    (_stacked if out.width < STACK_BELOW else _wide)(out, findings, options.lang, words)
+    _need_info(out, report, options, words)
     line = _counts_line(report, options.lang)
     hidden = len(report.findings) - len(findings)
     if hidden:
         line += f"  ({hidden} {words['hidden']})"
-    console.print(_data(line))
-    console.print()
-    return buffer.getvalue()
+    out.line(line)
+    out.line()
+    return out.text()
 
 
 def render_summary(summary: Rollup, options: RenderOptions) -> str:
-    from rich.table import Table  # noqa: PLC0415
-
-    buffer = StringIO()
-    console, width = _console(options, buffer)
+    out = _Out(options)
     words = _WORDS[options.lang]
     lang = options.lang
-    institutions = Table(title=_data(words["institution"], "bold"), expand=False)
-    narrow = width < STACK_BELOW
-    columns = [words["source"], words["institution"]] if not narrow else [words["institution"]]
-    for name in (*columns, *(STATUS_MARK[s] for s in STATUSES), words["mandatory_violations"]):
-        institutions.add_column(name, overflow="fold")
+    narrow = out.width < STACK_BELOW
+    marks = [STATUS_MARK[s] for s in STATUSES]
+    heads = ([] if narrow else [words["source"]]) + [words["institution"], *marks, words["mandatory_violations"]]
+    rows: list[tuple[list[str], str]] = []
     for row in summary.institutions:
-        first = [_data(row.source)] if not narrow else []
+        first = [] if narrow else [row.source]
         if row.error is not None:
             message = "; ".join(str(p["message"][lang]) for p in row.error)  # type: ignore[index]
-            institutions.add_row(*first, _data(f"{words['error']}: {message}", "bold red"), *[_data("")] * 5)
+            rows.append(([*first, words["error"], "", "", "", "", message], BOLD_RED))
             continue
-        institutions.add_row(
-            *first,
-            _data(f"{row.name} ({row.institution_id})"),
-            *(_data(row.counts.get(s, 0), _STYLE[s] if row.counts.get(s, 0) else "") for s in STATUSES),
-            _data(", ".join(row.mandatory_violations), "bold red"),
+        counts = [str(row.counts.get(s, 0)) for s in STATUSES]
+        style = _STYLE[Status.NON_COMPLIANT] if row.mandatory_violations else ""
+        rows.append(
+            ([*first, f"{row.name} ({row.institution_id})", *counts, ", ".join(row.mandatory_violations)], style)
         )
-    console.print(institutions)
-    rules = Table(title=_data(words["rule"], "bold"), expand=False)
-    for name in (words["rule"], words["level"], words["failing"], *(STATUS_MARK[s] for s in STATUSES[1:])):
-        rules.add_column(name, overflow="fold")
-    if not narrow:
-        rules.add_column(words["obligation"], overflow="fold")
+    out.line(words["institution"], BOLD)
+    out.grid(heads, rows, {})
+    out.line()
+    out.line(words["rule"], BOLD)
+    rule_heads = [words["rule"], words["level"], words["failing"], *marks[1:]] + (
+        [] if narrow else [words["obligation"]]
+    )
+    rule_rows: list[tuple[list[str], str]] = []
     for rule in summary.rule_rows():
         cells = [
-            _data(rule.rule_id),
-            _data(pick(LEVEL_TEXT[rule.level.value], lang)),
-            _data(rule.failing, "bold red" if rule.failing else ""),
-            *(_data(rule.counts.get(s, 0)) for s in STATUSES[1:]),
+            rule.rule_id,
+            pick(LEVEL_TEXT[rule.level.value], lang),
+            str(rule.failing),
+            *(str(rule.counts.get(s, 0)) for s in STATUSES[1:]),
         ]
         if not narrow:
-            cells.append(_data(pick(rule.title, lang)))
-        rules.add_row(*cells)
-    console.print(rules)
+            cells.append(pick(rule.title, lang))
+        rule_rows.append((cells, _STYLE[Status.NON_COMPLIANT] if rule.failing else ""))
+    out.grid(rule_heads, rule_rows, {0: 40, 1: 12})
+    out.line()
     totals = summary.totals()
-    console.print(_data(" · ".join(f"{words[k]} {v}" for k, v in totals.items()), "bold"))
-    return buffer.getvalue()
+    out.line(" · ".join(f"{words[k]} {v}" for k, v in totals.items()), BOLD)
+    out.line("  ".join(f"{STATUS_MARK[s]} {pick(STATUS_TEXT[s], lang)}" for s in STATUSES), DIM)
+    return out.text()
 
 
 def render(items: Sequence[BatchItem], options: RenderOptions) -> str:
