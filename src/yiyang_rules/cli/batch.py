@@ -211,7 +211,8 @@ def in_workers(
     entries: Iterable[Entry], setup: WorkerSetup, workers: int, local: Callable[[], Engine]
 ) -> Iterator[Result]:
     """Results in input order from ``workers`` processes, with at most ``2 × workers`` chunks in
-    flight. If a worker dies (killed, out of memory), its chunk is checked here instead."""
+    flight. If a worker dies (killed, out of memory) or its result cannot be sent back, its chunk is
+    checked here instead, so no input is lost."""
     # spawn, not fork: the parent may run a progress-bar thread, and fork with threads can deadlock.
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(setup,))
@@ -221,7 +222,7 @@ def in_workers(
         chunk, future = pending.popleft()
         try:
             return future.result()
-        except BrokenProcessPool:
+        except Exception:  # a dead worker (BrokenProcessPool) or a result that could not cross back
             engine = local()
             return [process_entry(engine, setup, entry) for entry in chunk]
 
