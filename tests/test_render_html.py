@@ -138,9 +138,7 @@ def test_need_more_information_names_the_missing_facts_in_chinese() -> None:
     page = parse(html_of([sample_item()]))
     section = page.all("section", class_="need-info")[0]
     groups = {li.attrs["data-missing"]: li.content() for li in section.all("li") if "data-missing" in li.attrs}
-    assert (
-        "多学科" in groups["practices.multidisciplinary_team"] or "团队" in groups["practices.multidisciplinary_team"]
-    )
+    assert fact_label("practices.multidisciplinary_team").zh in groups["practices.multidisciplinary_team"]
     assert "team.multidisciplinary" in groups["practices.multidisciplinary_team"]
     assert "residents[].service_plan" in groups
 
