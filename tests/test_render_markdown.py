@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from render_items import hostile_item, sample_item
-
 from yiyang_rules.render import RENDERERS
 from yiyang_rules.render.base import RenderOptions
 from yiyang_rules.render.markdown import md

@@ -256,6 +256,9 @@ def _summary_sheets(book: Any, summary: Rollup, lang: Lang) -> None:
         )
     per_rule.finish()
 
+
+def _error_sheet(book: Any, summary: Rollup, lang: Lang) -> None:
+    h = H[lang]
     problems = [(row.source, p) for row in summary.institutions if row.error for p in row.error]
     if problems:
         errors = _Sheet(book.create_sheet(h["errors"]), [h["source"], h["where"], h["problem"]], [30, 30, 80])
@@ -315,6 +318,7 @@ def _workbook(summary: Rollup, items: Sequence[BatchItem] | None, options: Rende
     _summary_sheets(book, summary, options.lang)
     if items is not None:
         _detail_sheets(book, items, options.lang, options.statuses)
+    _error_sheet(book, summary, options.lang)
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
