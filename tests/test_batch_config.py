@@ -130,3 +130,12 @@ def test_workers_from_the_file_are_used(tmp_path: Path, monkeypatch: pytest.Monk
     batch = write_jsonl(tmp_path / "b.jsonl", [sample(i) for i in range(3)])
     result = run("check", batch, "-f", "json")
     assert result.exit_code == 1 and len(result.stdout.splitlines()) == 3
+
+
+def test_a_wrong_jurisdiction_in_the_file_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "yiyang.toml"
+    config.write_text('jurisdiction = "mars"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run("check", SAMPLE)
+    assert result.exit_code == 2
+    assert f"{config}: jurisdiction:" in result.stderr

@@ -55,11 +55,11 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_BAD_INPUT)
 
 
-def _load_engine(jurisdiction: str | None) -> Engine:
+def _load_engine(jurisdiction: str | None, where: str = "--jurisdiction") -> Engine:
     try:
         return Engine.load(jurisdiction)
     except JurisdictionError as exc:
-        raise _fail(f"--jurisdiction: {exc}") from None
+        raise _fail(f"{where}: {exc}") from None
     except RuleCatalogError as exc:
         raise _fail(f"the rule files do not load (run `yiyang rules validate`):\n{exc}") from None
 
@@ -154,7 +154,8 @@ def check(
         progress=progress,
     )
     try:
-        code = run_check(run, load_engine=lambda: _load_engine(run.jurisdiction))
+        where = "--jurisdiction" if jurisdiction else f"{settings.origin}: jurisdiction"
+        code = run_check(run, load_engine=lambda: _load_engine(run.jurisdiction, where))
     except UsageError as exc:
         raise _fail(str(exc)) from None
     raise typer.Exit(code)
