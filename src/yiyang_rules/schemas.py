@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .resources import schemas_dir
 from .report import Report
+from .resources import schemas_dir
 from .rulefile import RuleFile
 from .snapshot import Snapshot
 
