@@ -8,7 +8,8 @@ that same file:
         and ``report.model_dump_json()`` for every line;
     (c) the whole command line ``yiyang check FILE.jsonl --format json --output OUT`` as a subprocess;
     (d) start-up: one snapshot through the command line, best of 5 wall-clock runs;
-    (e) the file through ``yiyang check --workers N`` for N in ``--workers`` (1 2): wall and CPU time.
+    (e) the file through ``yiyang check --workers N`` for N in ``--workers`` (1 2): wall and CPU time
+        and peak memory.
 
 Run:  python bench/run.py [--count 2000] [--seed 0] [--repeat 5] [--profile]
       python bench/run.py --only-workers [--workers 1 2] [--worker-runs 3]
@@ -333,27 +334,31 @@ def run_cli(
     cli: Path, snapshot_file: Path, out_file: Path, workers: int = 1
 ) -> tuple[float, subprocess.CompletedProcess[bytes]]:
     """Wall-clock time of one ``yiyang check``; exit 0 and 1 (findings) are both success."""
-    wall, _, done = run_cli_timed(cli, snapshot_file, out_file, workers)
+    wall, _, done, _ = run_cli_timed(cli, snapshot_file, out_file, workers)
     return wall, done
 
 
 def run_cli_timed(
-    cli: Path, snapshot_file: Path, out_file: Path, workers: int
-) -> tuple[float, float, subprocess.CompletedProcess[bytes]]:
-    """Wall-clock and CPU time (user + system, of the command and every worker process it started
-    and waited for) of one ``yiyang check --workers N``."""
-    cmd = [str(cli), "check", str(snapshot_file), "--format", "json", "--output", str(out_file)]
+    cli: Path, snapshot_file: Path, out_file: Path, workers: int, output_format: str = "json"
+) -> tuple[float, float, subprocess.CompletedProcess[bytes], float]:
+    """Wall-clock time, CPU time (user + system of the command and every worker process it started
+    and waited for) and peak resident memory in MB (of the largest of those processes) of one
+    ``yiyang check --workers N``, from ``wait4``."""
+    cmd = [str(cli), "check", str(snapshot_file), "--format", output_format, "--output", str(out_file)]
     cmd += ["--workers", str(workers), "--no-progress"]
-    before = os.times()
-    start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, check=False)
-    wall = time.perf_counter() - start
-    after = os.times()
-    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
-    return wall, cpu, done
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        done = subprocess.CompletedProcess(cmd, process.returncode, b"", err.read())
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, cpu, done, usage.ru_maxrss / 1024
 
 
-def cli_failure(done: subprocess.CompletedProcess[bytes], out_file: Path, expected_lines: int) -> str | None:
+def cli_failure(done: subprocess.CompletedProcess[bytes], out_file: Path, expected_lines: int | None) -> str | None:
     """Why a run does not count, or None. A traceback on stderr or a short output is a failure."""
     err = done.stderr.decode(errors="replace").strip().splitlines()
     last = err[-1] if err else "(no stderr)"
@@ -361,6 +366,8 @@ def cli_failure(done: subprocess.CompletedProcess[bytes], out_file: Path, expect
         return f"exit code {done.returncode}: {last}"
     if not out_file.exists():
         return f"exit code {done.returncode}, no output file was written; stderr: {last}"
+    if expected_lines is None:
+        return None if out_file.stat().st_size else "the output file is empty"
     lines = [ln for ln in out_file.read_bytes().splitlines() if ln.strip()]
     if len(lines) != expected_lines:
         return f"expected {expected_lines} report lines in the output, found {len(lines)}"
@@ -424,34 +431,37 @@ def measure_cli(cli: Path, data: Path, first: bytes, n: int, t_parse: float) -> 
     return t_cli, t_start
 
 
-def measure_workers(cli: Path, data: Path, n: int, runs: int, counts: Sequence[int]) -> None:
+def measure_workers(
+    cli: Path, data: Path, n: int, runs: int, counts: Sequence[int], output_format: str = "json"
+) -> None:
     """(e) the same file through ``yiyang check --workers N`` for each N: best wall clock of ``runs``
     (with the CPU time of that run), and whether the outputs are byte-identical."""
     if not cli.exists():
         print(f"(e) workers: NOT MEASURED: {cli} does not exist")
         return
     outputs: dict[int, bytes] = {}
-    best: dict[int, tuple[float, float]] = {}
+    best: dict[int, tuple[float, float, float]] = {}
     with tempfile.TemporaryDirectory(prefix="yiyang-bench-") as tmp:
         for workers in counts:
             out_file = Path(tmp) / f"reports-{workers}.jsonl"
             for _ in range(runs):
                 out_file.unlink(missing_ok=True)
-                wall, cpu, done = run_cli_timed(cli, data, out_file, workers)
-                problem = cli_failure(done, out_file, n)
+                wall, cpu, done, peak = run_cli_timed(cli, data, out_file, workers, output_format)
+                # One line per snapshot in JSON Lines; the other formats are one document.
+                problem = cli_failure(done, out_file, n if output_format == "json" else None)
                 if problem:
                     print(f"(e) --workers {workers}: NOT MEASURED: {problem}")
                     return
                 if workers not in best or wall < best[workers][0]:
-                    best[workers] = (wall, cpu)
+                    best[workers] = (wall, cpu, peak)
             outputs[workers] = out_file.read_bytes()
     base_wall = best[counts[0]][0]
-    print(f"(e) `yiyang check FILE.jsonl --format json --workers N`, best wall clock of {runs}:")
+    print(f"(e) `yiyang check FILE.jsonl --format {output_format} --workers N`, best wall clock of {runs}:")
     for workers in counts:
-        wall, cpu = best[workers]
+        wall, cpu, peak = best[workers]
         print(
             f"    --workers {workers}: wall {wall:7.3f} s  CPU {cpu:7.3f} s  {n / wall:6.0f} snapshots/s"
-            f"  speed-up {base_wall / wall:4.2f}x"
+            f"  speed-up {base_wall / wall:4.2f}x  peak RSS {peak:5.0f} MB"
         )
     same = all(outputs[w] == outputs[counts[0]] for w in counts)
     print(f"    outputs byte-identical across worker counts: {'yes' if same else 'NO'}")
@@ -483,6 +493,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="(e): worker counts to compare (1 2)")
     parser.add_argument("--worker-runs", type=int, default=3, help="(e): runs per worker count; best counts (3)")
     parser.add_argument("--only-workers", action="store_true", help="measure (e) alone")
+    parser.add_argument("--worker-format", default="json", help="(e): the output format (json)")
     args = parser.parse_args(argv)
     if args.count < 1 or args.repeat < 1:
         parser.error("--count and --repeat must be at least 1")
@@ -496,7 +507,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     cli = Path(sys.executable).parent / "yiyang"
     if args.only_workers:
-        measure_workers(cli, data, n, args.worker_runs, args.workers)
+        measure_workers(cli, data, n, args.worker_runs, args.workers, args.worker_format)
         return 0
 
     # (a) bare parse
@@ -520,7 +531,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # (c), (d): the command line, found next to this interpreter
     t_cli, t_start = measure_cli(cli, data, lines[0], n, t_parse)
-    measure_workers(cli, data, n, args.worker_runs, args.workers)
+    measure_workers(cli, data, n, args.worker_runs, args.workers, args.worker_format)
 
     print()
     print_targets(n, t_parse, t_cli, t_start)

@@ -52,9 +52,10 @@ EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
 # Snapshots per task sent to a worker: large enough that the hand-over costs little next to
 # checking (~4 ms a snapshot), small enough that memory stays a few MB per chunk in flight.
 CHUNK = 16
-# Below this many snapshots the batch is checked in this process: starting workers (an interpreter
-# and the rules each) costs more than it saves.
-PARALLEL_FROM = 200
+# Below this many snapshots the batch is checked in this process: starting a worker (an interpreter,
+# the imports and the rules: about 0.5 s of CPU each) costs more than it saves. Measured with
+# bench/run.py (see bench/README.md): 300 snapshots took longer with two workers than with one.
+PARALLEL_FROM = 500
 
 
 class UsageError(Exception):
@@ -76,6 +77,8 @@ class CheckRun:
     # None: a progress bar when stderr is a terminal and the reports do not go to that terminal.
     progress: bool | None = None
     rules_dir: Path | None = None
+    # Batches smaller than this are checked in this process whatever ``workers`` says.
+    parallel_from: int = PARALLEL_FROM
 
 
 @dataclass(frozen=True)
@@ -251,8 +254,8 @@ def results(
     if run.workers <= 1:
         yield from in_process(entries, setup, engine())
         return
-    head = list(islice(entries, PARALLEL_FROM))
-    if len(head) < PARALLEL_FROM:
+    head = list(islice(entries, run.parallel_from))
+    if len(head) < run.parallel_from:
         yield from in_process(head, setup, engine())
         return
     yield from in_workers(_prepend(head, entries), setup, run.workers, engine)
