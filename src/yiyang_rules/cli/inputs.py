@@ -164,6 +164,8 @@ def stdin_inputs(stream: BinaryIO | None) -> Iterator[Entry]:
         import sys  # noqa: PLC0415 - only stdin needs it
 
         stream = sys.stdin.buffer
+        if sys.stdin.isatty():  # someone typed `yiyang check -` without a pipe: say what it waits for
+            sys.stderr.write("reading snapshots from stdin (end with Ctrl-D; Ctrl-C to stop)\n")
     head: list[bytes] = []
     for line in stream:
         head.append(line.removeprefix(_BOM) if not head else line)
