@@ -175,7 +175,10 @@ def process_entry(engine: Engine, setup: WorkerSetup, entry: Entry) -> Result:
             problem = InputProblem("", f"could not be rendered: {type(exc).__name__}: {exc}")
             item = BatchItem(source=item.source, error=InputError(label, [problem]))
             verdict = Verdict(error=True)
-            text = render_one(item, setup.options)
+            try:
+                text = render_one(item, setup.options)
+            except Exception:  # the error is on stderr all the same; the output keeps going
+                text = ""
     keep = setup.keep_reports or setup.render_format is None
     if item.error is not None:
         return Result(item.source, verdict, None, item.error.source, item.error.problems, text)
@@ -219,25 +222,27 @@ def in_workers(
     # spawn, not fork: the parent may run a progress-bar thread, and fork with threads can deadlock.
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(setup,))
-    pending: deque[tuple[list[Entry], Future[list[Result]]]] = deque()
+    # Each chunk with its future; None when the pool was already broken (the chunk is checked here).
+    pending: deque[tuple[list[Entry], Future[list[Result]] | None]] = deque()
 
     def collect() -> list[Result]:
         chunk, future = pending.popleft()
-        try:
-            return future.result()
-        except Exception:  # a dead worker (BrokenProcessPool) or a result that could not cross back
-            engine = local()
-            return [process_entry(engine, setup, entry) for entry in chunk]
+        if future is not None:
+            try:
+                return future.result()
+            except Exception:  # a dead worker (BrokenProcessPool) or a result that could not cross back
+                pass
+        engine = local()
+        return [process_entry(engine, setup, entry) for entry in chunk]
 
     finished = False
     try:
         for chunk in _chunks(entries, CHUNK):
             try:
-                pending.append((chunk, pool.submit(_work, chunk)))
+                future: Future[list[Result]] | None = pool.submit(_work, chunk)
             except BrokenProcessPool:
-                engine = local()
-                yield from (process_entry(engine, setup, entry) for entry in chunk)
-                continue
+                future = None
+            pending.append((chunk, future))
             while len(pending) >= 2 * workers:
                 yield from collect()
         while pending:
