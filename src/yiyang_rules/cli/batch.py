@@ -21,19 +21,17 @@ A batch with both bad inputs and failing findings exits 2 and its last stderr li
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..checks.base import Status
 from ..engine import Engine
@@ -46,6 +44,9 @@ from ..rulefile import Level
 from .config import FailOn
 from .inputs import Entry, count_inputs, read_inputs
 from .output import OutputError, Sink
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -219,6 +220,11 @@ def in_workers(
     """Results in input order from ``workers`` processes, with at most ``2 × workers`` chunks in
     flight. If a worker dies (killed, out of memory) or its result cannot be sent back, its chunk is
     checked here instead, so no input is lost."""
+    # Imported here: a one-snapshot run never pays for them.
+    import multiprocessing  # noqa: PLC0415
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
     # spawn, not fork: the parent may run a progress-bar thread, and fork with threads can deadlock.
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(setup,))

@@ -10,7 +10,6 @@ so a typo never silently means "the default".
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum, StrEnum
@@ -101,6 +100,8 @@ def find_config(start: Path) -> tuple[Path, Mapping[str, Any]] | None:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    import tomllib  # noqa: PLC0415 - only when a settings file exists
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
