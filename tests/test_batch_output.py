@@ -170,3 +170,28 @@ def test_sink_write_errors_become_output_errors(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="no space left"), Sink(Path("/dev/full")) as sink:
         sink.write("x" * 100_000)
         sink.flush()
+
+
+@pytest.mark.parametrize("args", [["rules", "list"], ["check", str(SAMPLE)]])
+def test_a_pipe_closed_before_any_output_is_exit_2_for_every_command(args: list[str]) -> None:
+    process = subprocess.Popen(
+        [console_script(), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env()
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # nobody will read: the first write fails with EPIPE
+    err = process.stderr.read()
+    assert process.wait(timeout=120) == 2, err
+    assert b"the reader closed the pipe" in err
+    assert b"Traceback" not in err and b"Exception ignored" not in err
+
+
+def test_a_full_disk_under_other_commands_is_a_message_and_exit_2() -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [console_script(), "rules", "list"], stdout=full, stderr=subprocess.PIPE, check=False, timeout=120
+        )
+    assert done.returncode == 2
+    assert b"stdout: cannot write: No space left on device" in done.stderr
+    assert b"Traceback" not in done.stderr

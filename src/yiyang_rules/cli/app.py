@@ -15,7 +15,7 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -342,18 +342,36 @@ def version() -> None:
 
 
 def main() -> None:
-    """Console entry point: domain errors become exit 2 with a message, never a traceback."""
+    """Console entry point: domain errors become exit 2 with a message, never a traceback; so does
+    output that cannot be written (a closed pipe, a full disk), which is never a violation (1)."""
     use_utf8_stdio()
     try:
         app()
+    except SystemExit as exc:
+        # typer (like click) turns a closed stdout pipe into exit 1 and wraps stdout in a
+        # PacifyFlushWrapper: recognise that, and say what happened with exit 2 instead.
+        if exc.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            _closed_pipe()
+        raise
     except YiyangError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     except KeyboardInterrupt:
         sys.exit(130)
     except BrokenPipeError:
-        # The reader went away (`yiyang rules list | head`). Not a violation (exit 1): the output is
-        # incomplete, so exit 2 with a message, and silence stdout for the interpreter's last flush.
-        _silence_stdout()
-        typer.echo("error: stdout: the reader closed the pipe before the output was complete", err=True)
+        _closed_pipe()
+    except OSError as exc:  # writing the output failed (a full disk, a device error), or a file read
+        if exc.filename is None:
+            _silence_stdout()
+            typer.echo(f"error: stdout: cannot write: {exc.strerror or exc}", err=True)
+        else:
+            typer.echo(f"error: {exc.filename}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _closed_pipe() -> NoReturn:
+    # The reader went away (`yiyang rules list | head`). The output is incomplete: exit 2 with a
+    # message; stdout is pointed at /dev/null so the interpreter's last flush stays quiet.
+    _silence_stdout()
+    sys.stderr.write("error: stdout: the reader closed the pipe before the output was complete\n")
+    sys.exit(EXIT_BAD_INPUT)
