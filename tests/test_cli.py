@@ -295,3 +295,33 @@ def test_every_bundled_rule_is_listed() -> None:
     result = json.loads(run("rules", "list", "--format", "json").stdout)
     national = set(load_rules().layer("national"))
     assert {r["id"] for r in result} == national
+
+
+def test_check_help_lists_every_format_and_the_new_options() -> None:
+    result = runner.invoke(app, ["check", "--help"], env={"COLUMNS": "400"})  # no wrapping inside names
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    for name in ("--workers", "--fail-on", "--summary", "--status", "--config", "--progress"):
+        assert name in text
+    from yiyang_rules.render import RENDERERS  # noqa: PLC0415
+
+    for fmt in RENDERERS:
+        assert fmt in text
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--workers", "0"], "--workers"),
+        (["--lang", "fr"], "'fr' is not one of"),
+        (["--fail-on", "never"], "'never' is not one of"),
+        (["--status", "ok"], "--status 'ok'"),
+    ],
+)
+def test_bad_check_options_exit_2_before_reading_anything(tmp_path: Path, args: list[str], expected: str) -> None:
+    target = tmp_path / "out.json"
+    result = run("check", "no-such-input.json", "-o", target, *args)
+    assert result.exit_code == 2
+    assert expected in " ".join(result.stderr.split())
+    assert "no-such-input.json" not in result.stderr  # refused before any input was read
+    assert not target.exists()
