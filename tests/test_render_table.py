@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from render_items import HOSTILE_ID, batch, hostile_item, sample_item
 from yiyang_rules.checks.base import Status
@@ -87,6 +89,19 @@ def test_markup_like_ids_are_printed_as_they_are_and_escapes_are_neutralised() -
     assert all(m.group(0) for m in ANSI.finditer(coloured))
     assert coloured.count("\x1b") == len(ANSI.findall(coloured))
     assert HOSTILE_ID not in coloured
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab 中文（）〔〕、。,.x")), max_size=80), st.integers(2, 30))
+def test_wrap_law_width_and_characters(text: str, width: int) -> None:
+    lines = wrap(text, width)
+    assert all(cell_width(line) <= width for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+def test_a_line_never_starts_with_closing_punctuation() -> None:
+    lines = wrap("国卫办老龄发〔2025〕29号 六（十九）; 国卫老龄发〔2024〕40号 四（十一）", 13)
+    assert not any(line[:1] in "〕）；;" for line in lines), lines
 
 
 def test_wrap_keeps_every_character_and_the_width() -> None:

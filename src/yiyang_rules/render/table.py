@@ -104,14 +104,26 @@ def _char_width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
+# Chinese line breaking: a line never starts with closing punctuation nor ends with opening.
+_CLOSING = frozenset("）〕】」』》〉、。，；：！？”’)]},.;:!?%")
+_OPENING = frozenset("（〔【「『《〈“‘([{")
+
+
+def _breakable(before: str, after: str) -> bool:
+    """Whether a line may break between two characters (not inside a Latin word)."""
+    if before in _OPENING or after in _CLOSING:
+        return False
+    return _char_width(before) == 2 or _char_width(after) == 2
+
+
 def cell_width(text: str) -> int:
     """How many terminal columns ``text`` takes."""
     return sum(_char_width(c) for c in text)
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """Lines of at most ``width`` columns: Latin text breaks at spaces, Chinese anywhere, a word
-    longer than the line is cut."""
+    """Lines of at most ``width`` columns: Latin text breaks at spaces, Chinese between characters
+    (never before closing or after opening punctuation), a word longer than the line is cut."""
     width = max(1, width)
     lines: list[str] = []
     line, used = "", 0
@@ -122,7 +134,8 @@ def wrap(text: str, width: int) -> list[str]:
         while word_used > width:  # a word longer than a line: cut it
             cut, cut_used = "", 0
             for char in word:
-                if cut_used + _char_width(char) > width:
+                # At least one character per line, even a wide one in a one-column cell.
+                if cut and cut_used + _char_width(char) > width:
                     break
                 cut, cut_used = cut + char, cut_used + _char_width(char)
             if line:
@@ -138,15 +151,15 @@ def wrap(text: str, width: int) -> list[str]:
         word, word_used = "", 0
 
     for char in text:
-        w = _char_width(char)
-        if char == " " or w == 2:
+        if char == " ":
             flush_word()
-            if char == " " and not line:
-                continue
-            word, word_used = char, w
+            if line:
+                word, word_used = " ", 1
+                flush_word()
+            continue
+        if word and _breakable(word[-1], char):
             flush_word()
-        else:
-            word, word_used = word + char, word_used + w
+        word, word_used = word + char, word_used + _char_width(char)
     flush_word()
     if line.strip() or not lines:
         lines.append(line.rstrip())
