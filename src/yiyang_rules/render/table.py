@@ -190,9 +190,12 @@ class _Out:
         widths = [min(fixed[i], natural[i]) if i in fixed else 0 for i in range(count)]
         free = [i for i in range(count) if i not in fixed]
         room = self.width - sum(widths) - len(GAP) * (count - 1)
-        wanted = sum(natural[i] for i in free) or 1
+        # Share the room by need, a long column counting no more than 40 (the citations would
+        # otherwise crowd out the obligation and the reason).
+        need = {i: min(natural[i], 40) for i in free}
+        wanted = sum(need.values()) or 1
         for i in free:
-            widths[i] = max(min(8, natural[i]), min(natural[i], room * natural[i] // wanted))
+            widths[i] = max(min(8, natural[i]), min(natural[i], room * need[i] // wanted))
         spare = room - sum(widths[i] for i in free)
         for i in sorted(free, key=lambda i: natural[i] - widths[i], reverse=True):
             extra = min(spare, natural[i] - widths[i])
