@@ -24,7 +24,7 @@ from ..report import Finding, Report
 from ..rulefile import Level
 from ..vocabulary import ACTIVITY_LABELS, ActivityKind, fact_label
 from .base import BatchItem, Lang, RenderOptions
-from .labels import LEVEL_TEXT, STATUS_ORDER, STATUS_TEXT, pick
+from .labels import LEVEL_TEXT, STATUS_MARK, STATUS_ORDER, STATUS_TEXT, pick
 from .rollup import STATUSES, Rollup, rollup
 from .text import group_by_missing, missing_text, printable, report_of, source_text, unique_citations
 
@@ -179,7 +179,7 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 22px 0 8p
   margin: 8px 0; break-inside: avoid; page-break-inside: avoid; }
 .finding.nc { border-left-color: var(--nc); } .finding.id { border-left-color: var(--id); }
 .finding.ok { border-left-color: var(--ok); }
-.rid { font-family: "DejaVu Sans Mono", monospace; font-size: 12px; color: var(--muted); }
+.rid { font-family: "DejaVu Sans Mono", monospace; font-size: 12px; color: var(--muted); overflow-wrap: break-word; }
 .tag { display: inline-block; white-space: nowrap; font-size: 12px; border-radius: 3px; padding: 0 6px;
   margin-right: 4px; color: #fff; }
 .tag.nc { background: var(--nc); } .tag.id { background: var(--id); color: #212121; } .tag.ok { background: var(--ok); }
@@ -189,7 +189,8 @@ blockquote { margin: 4px 0; padding: 4px 10px; border-left: 3px solid #90a4ae; b
 blockquote cite { display: block; font-style: normal; font-weight: 600; font-size: 12px; color: #455a64; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0; font-size: 13px; }
 th, td { border: 1px solid #e0e0e0; padding: 3px 6px; text-align: left; vertical-align: top; }
-th { background: #eceff1; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #eceff1; } th.n { word-break: keep-all; } td.nw { white-space: nowrap; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.nc { color: var(--nc); font-weight: 600; }
 .ev { font-size: 12px; color: var(--muted); } .ev code { font-size: 12px; word-break: break-all; }
 .strip { margin: 6px 0 10px; } .strip .name { font-weight: 600; } .legend { font-size: 12px; color: var(--muted); }
@@ -514,7 +515,7 @@ def _rest_table(findings: list[Finding], lang: Lang) -> str:
     words = W[lang]
     rows = "".join(
         f'<tr data-rule="{e(f.rule_id)}" data-status="{e(f.status.value)}"><td>{_status_tag(f.status, lang)}</td>'
-        f'<td class="rid">{e(f.rule_id)}</td><td>{e(pick(LEVEL_TEXT[f.level.value], lang))}</td>'
+        f'<td class="rid">{e(f.rule_id)}</td><td class="nw">{e(pick(LEVEL_TEXT[f.level.value], lang))}</td>'
         f"<td>{e(pick(f.title, lang))}</td><td>{e(pick(f.message, lang))}</td></tr>"
         for f in findings
     )
@@ -591,7 +592,9 @@ def cover(summary: Rollup, options: RenderOptions, anchors: list[str] | None = N
             ("input_errors", "id"),
         )
     )
-    head = "".join(f"<th>{e(pick(STATUS_TEXT[s], lang))}</th>" for s in STATUSES)
+    # Marks in the header keep the counts narrow in both languages; the legend names them.
+    head = "".join(f'<th class="n" title="{e(pick(STATUS_TEXT[s], lang))}">{e(STATUS_MARK[s])}</th>' for s in STATUSES)
+    legend = "　".join(f"{STATUS_MARK[s]} {pick(STATUS_TEXT[s], lang)}" for s in STATUSES)
     rows = []
     for index, row in enumerate(summary.institutions):
         link = anchors[index] if anchors else None
@@ -621,19 +624,19 @@ def cover(summary: Rollup, options: RenderOptions, anchors: list[str] | None = N
     checked = max(1, totals["checked"])
     rule_rows = "".join(
         f'<tr data-rule="{e(r.rule_id)}"><td class="rid">{e(r.rule_id)}</td>'
-        f"<td>{e(pick(LEVEL_TEXT[r.level.value], lang))}</td><td>{e(pick(r.title, lang))}</td>"
+        f'<td class="nw">{e(pick(LEVEL_TEXT[r.level.value], lang))}</td><td>{e(pick(r.title, lang))}</td>'
         f'<td class="n{" nc" if r.failing else ""}">{r.failing}</td>'
         f'<td style="width:120px">{_bar(r.counts, 120, 12)}</td></tr>'
         for r in summary.rule_rows()
     )
     rules = (
         f"<table><thead><tr><th>{e(words['rule'])}</th><th>{e(words['level'])}</th><th>{e(words['obligation'])}</th>"
-        f"<th>{e(words['failing'])} / {checked}</th><th></th></tr></thead><tbody>{rule_rows}</tbody></table>"
+        f'<th class="n">{e(words["failing"])} / {checked}</th><th></th></tr></thead><tbody>{rule_rows}</tbody></table>'
     )
     return (
         f'<section class="page cover"><h1>{e(words["batch_title"])}</h1>'
         f'<div class="cards">{cards}</div>'
-        f"<h2>{e(words['cover_institutions'])}</h2>{institutions}"
+        f'<h2>{e(words["cover_institutions"])}</h2><p class="legend">{e(legend)}</p>{institutions}'
         f"<h2>{e(words['cover_rules'])}</h2>{rules}</section>"
     )
 
