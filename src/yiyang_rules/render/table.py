@@ -118,6 +118,8 @@ def _breakable(before: str, after: str) -> bool:
 
 def cell_width(text: str) -> int:
     """How many terminal columns ``text`` takes."""
+    if text.isascii():  # printable ASCII (control characters were made visible): one column each
+        return len(text)
     return sum(_char_width(c) for c in text)
 
 
@@ -125,6 +127,8 @@ def wrap(text: str, width: int) -> list[str]:
     """Lines of at most ``width`` columns: Latin text breaks at spaces, Chinese between characters
     (never before closing or after opening punctuation), a word longer than the line is cut."""
     width = max(1, width)
+    if "  " not in text and not text.startswith(" ") and cell_width(text) <= width:
+        return [text.rstrip()]
     lines: list[str] = []
     line, used = "", 0
     word, word_used = "", 0
