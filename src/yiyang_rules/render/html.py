@@ -237,11 +237,14 @@ def _bar(counts: dict[Status, int], width: int = 640, height: int = 18) -> str:
     )
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _cell_label(label: str, unit: str, lang: Lang) -> str:
     """Short text inside a calendar cell: 1月 / Jan, Q2, 上半年 / H1, 2026."""
     if unit == "month" and "-" in label:
         month = int(label.split("-")[1])
-        return f"{month}月" if lang == "zh" else "JFMAMJJASOND"[month - 1] + f"{month:02d}"[-2:]
+        return f"{month}月" if lang == "zh" else _MONTHS[month - 1]
     if unit == "half_year" and label.endswith(("H1", "H2")):
         half = label[-2:]
         return ("上半年" if half == "H1" else "下半年") if lang == "zh" else half
@@ -351,7 +354,8 @@ def _evidence(finding: Finding, lang: Lang) -> str:
         rows.append(f'<span class="k">{e(label)}</span>{_value(value, lang)}')
     if not rows:
         return ""
-    return f'<div class="row ev"><span class="k">{e(W[lang]["evidence"])}</span>' + "；".join(rows) + "</div>"
+    sep = "；" if lang == "zh" else "; "
+    return f'<div class="row ev"><span class="k">{e(W[lang]["evidence"])}</span>' + sep.join(rows) + "</div>"
 
 
 def pick_label(path: str, lang: Lang) -> str:
@@ -502,11 +506,9 @@ def _need_info(report: Report, lang: Lang) -> str:
             for f in {f.rule_id: f for _, f in entries}.values()
         )
         items.append(f'<li data-missing="{e(path)}"><strong>{e(label)}</strong><ul>{rules}</ul></li>')
+    findings = len({f.rule_id for entries in groups.values() for _, f in entries})
     return (
-        f'<section class="need-info"><h2>{e(words["need_info"])}（{len(groups)}）</h2>'
-        f'<p class="legend">{e(words["need_info_note"])}</p><ul>{"".join(items)}</ul></section>'
-        if lang == "zh"
-        else f'<section class="need-info"><h2>{e(words["need_info"])} ({len(groups)})</h2>'
+        f'<section class="need-info"><h2>{e(words["need_info"])}{_count(findings, lang)}</h2>'
         f'<p class="legend">{e(words["need_info_note"])}</p><ul>{"".join(items)}</ul></section>'
     )
 
@@ -521,6 +523,10 @@ def _rest_table(findings: list[Finding], lang: Lang) -> str:
     )
     head = "".join(f"<th>{e(words[k])}</th>" for k in ("status", "rule", "level", "obligation", "reason"))
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def _count(number: int, lang: Lang) -> str:
+    return f"（{number}）" if lang == "zh" else f" ({number})"
 
 
 def _signature(lang: Lang) -> str:
@@ -558,14 +564,15 @@ def report_page(item: BatchItem, options: RenderOptions, anchor: str = "report")
     if options.statuses is None or Status.NON_COMPLIANT in options.statuses:
         cards = "".join(_finding_card(f, lang, detail=True) for f in non_compliant)
         parts.append(
-            f'<section class="fix-now"><h2>{e(words["fix_now"])}（{len(non_compliant)}）</h2>'
+            f'<section class="fix-now"><h2>{e(words["fix_now"])}{_count(len(non_compliant), lang)}</h2>'
             f"{cards or '<p>' + e(words['none']) + '</p>'}</section>"
         )
     if insufficient:
         parts.append(_need_info(report, lang))
     if rest:
         parts.append(
-            f'<section class="rest"><h2>{e(words["rest"])}（{len(rest)}）</h2>{_rest_table(rest, lang)}</section>'
+            f'<section class="rest"><h2>{e(words["rest"])}{_count(len(rest), lang)}</h2>'
+            f"{_rest_table(rest, lang)}</section>"
         )
     hidden = len(report.findings) - len(shown)
     if hidden:
