@@ -108,10 +108,13 @@ def test_non_compliant_cards_carry_reason_evidence_fix_and_each_citation_once() 
     expected = {f.rule_id: f for f in item.report.findings if f.status is Status.NON_COMPLIANT}
     assert set(cards) == set(expected)
     for rule_id, card in cards.items():
-        quotes = [q.content() for q in card.all("blockquote")]
+        blocks = {b.all("cite")[0].content(): [p.content() for p in b.all("p")] for b in card.all("blockquote")}
         citations = unique_citations(expected[rule_id].citations)
-        assert len(quotes) == len(citations)
-        assert all(c.quote in q for c, q in zip(citations, quotes, strict=True))
+        # One block per article, each of its quotes once, nothing else.
+        assert len(blocks) == len(card.all("blockquote"))
+        assert sorted(q for quotes in blocks.values() for q in quotes) == sorted(c.quote for c in citations)
+        for citation in citations:
+            assert citation.quote in blocks[f"{citation.document} {citation.article}"]
         assert card.all("div", class_="fix")
     assert "R-0002" in cards["admission.assessment"].all("div", class_="fix")[0].content()
     assert "2026-04" in cards["fire.inspection-monthly"].all("div", class_="fix")[0].content()

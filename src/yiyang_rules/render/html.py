@@ -186,6 +186,7 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 22px 0 8p
 .tag.na { background: var(--na); } .tag.lv { background: #455a64; }
 .row { margin: 3px 0; } .row > .k { font-weight: 600; margin-right: 6px; }
 blockquote { margin: 4px 0; padding: 4px 10px; border-left: 3px solid #90a4ae; background: #eceff1; }
+blockquote p { margin: 2px 0; }
 blockquote cite { display: block; font-style: normal; font-weight: 600; font-size: 12px; color: #455a64; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0; font-size: 13px; }
 th, td { border: 1px solid #e0e0e0; padding: 3px 6px; text-align: left; vertical-align: top; }
@@ -410,11 +411,17 @@ def _fix(finding: Finding, lang: Lang) -> str:
 
 
 def _citations(finding: Finding, lang: Lang) -> str:
-    quotes = [
-        f"<blockquote><cite>{e(c.document)} {e(c.article)}</cite>{e(c.quote)}</blockquote>"
-        for c in unique_citations(finding.citations)
+    """One quotation block per cited article, holding each of its quotes once."""
+    articles: dict[tuple[str, str], list[str]] = {}
+    for citation in unique_citations(finding.citations):
+        articles.setdefault((citation.document, citation.article), []).append(citation.quote)
+    blocks = [
+        f"<blockquote><cite>{e(document)} {e(article)}</cite>"
+        + "".join(f"<p>{e(quote)}</p>" for quote in quotes)
+        + "</blockquote>"
+        for (document, article), quotes in articles.items()
     ]
-    return f'<div class="row cites"><span class="k">{e(W[lang]["citation"])}</span>{"".join(quotes)}</div>'
+    return f'<div class="row cites"><span class="k">{e(W[lang]["citation"])}</span>{"".join(blocks)}</div>'
 
 
 def _finding_card(finding: Finding, lang: Lang, detail: bool) -> str:
