@@ -228,3 +228,21 @@ def test_chromium_renders_it_to_png_and_pdf(tmp_path: Path, items: str) -> None:
         return
     colours = Image.open(png).convert("RGB").getcolors(maxcolors=1 << 20)
     assert colours is not None and len(colours) > 50  # text, cards and the calendar, not a blank page
+
+
+def test_a_window_over_two_years_gets_one_calendar_row_per_year() -> None:
+    from render_items import check, sample_data  # noqa: PLC0415
+    from yiyang_rules.report import SourceRef  # noqa: PLC0415
+
+    data = sample_data()
+    data["period"] = {"start": "2025-04-01", "end": "2026-08-31"}
+    page = parse(html_of([check(data, SourceRef(file="two-years.json"))]))
+    strip = next(s for s in page.all("div", class_="strip") if s.attrs.get("data-rule") == "fire.inspection-monthly")
+    (svg,) = strip.all("svg")
+    assert [t.content() for t in svg.all("text", class_="year")] == ["2025", "2026"]
+    cells = {c.attrs["data-period"]: c.all("rect")[0].attrs for c in svg.all("g", class_="cell")}
+    assert len(cells) == 17
+    # April 2025 and April 2026 share a column, a row apart; the strip is at most twelve months wide.
+    assert cells["2025-04"]["x"] == cells["2026-04"]["x"]
+    assert float(cells["2026-04"]["y"]) > float(cells["2025-04"]["y"])
+    assert float(svg.attrs["width"]) <= 40 + 12 * 50

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -254,42 +255,69 @@ def _cell_label(label: str, unit: str, lang: Lang) -> str:
     return label
 
 
+_PERIOD_LABEL = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?$")
+HATCH = (
+    '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs><pattern id="hatch" width="6" '
+    'height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" '
+    'fill="#eeeeee"/><line x1="0" y1="0" x2="0" y2="6" stroke="#9e9e9e" stroke-width="2"/></pattern></defs></svg>'
+)
+
+
+def _place(label: str, index: int) -> tuple[str | None, int]:
+    """(year of the row, column) of a period: months, quarters and half-years sit in their year's
+    row at their own column (a window that starts in April starts in the April column); years and
+    anything else in one row, in order."""
+    match = _PERIOD_LABEL.match(label)
+    if match is None or not any(match.group(i) for i in (2, 3, 4)):
+        return None, index
+    part = next(int(match.group(i)) for i in (2, 3, 4) if match.group(i))
+    return match.group(1), part - 1
+
+
 def calendar_strip(finding: Finding, lang: Lang) -> str:
-    """One cell per period of a periodic obligation, coloured by its state; empty if not periodic."""
-    periods = finding.evidence.get("periods")
-    if not isinstance(periods, list) or not periods:
+    """One cell per period of a periodic obligation, coloured by its state, one row per year;
+    empty if the finding is not periodic."""
+    periods = [p for p in finding.evidence.get("periods") or [] if isinstance(p, dict)]
+    if not periods:
         return ""
     unit = str(finding.evidence.get("period", ""))
-    size, gap = 46, 4
+    size, gap, height = 46, 4, 38
+    places = [_place(str(p.get("period", "")), i) for i, p in enumerate(periods)]
+    years = list(dict.fromkeys(year for year, _ in places))
+    margin = 40 if years != [None] else 0
     cells = []
-    for index, period in enumerate(periods):
-        if not isinstance(period, dict):
-            continue
+    for period, (year, column) in zip(periods, places, strict=True):
         state = str(period.get("state", "not_judged"))
         fill, zh, en = PERIOD_STATES.get(state, PERIOD_STATES["not_judged"])
         count, required = period.get("count"), period.get("required")
         tally = f"{count}/{required}" if required is not None else str(count if count is not None else "")
-        x = index * (size + gap)
+        x = margin + column * (size + gap)
+        y = years.index(year) * (height + gap)
         label = _cell_label(str(period.get("period", "")), unit, lang)
         dark = state in ("open", "not_judged", "not_in_force")
         color = "#212121" if dark else "#fff"
         cells.append(
             f'<g class="cell" data-period="{e(period.get("period", ""))}" data-state="{e(state)}">'
             f"<title>{e(period.get('period', ''))}: {e(zh if lang == 'zh' else en)} ({e(tally)})</title>"
-            f'<rect x="{x}" y="0" width="{size}" height="38" rx="4" fill="{fill}" stroke="#9e9e9e" stroke-width="0.5"/>'
-            f'<text x="{x + size / 2}" y="16" text-anchor="middle" font-size="12" fill="{color}">{e(label)}</text>'
-            f'<text x="{x + size / 2}" y="31" text-anchor="middle" font-size="11" fill="{color}">{e(tally)}</text>'
+            f'<rect x="{x}" y="{y}" width="{size}" height="{height}" rx="4" fill="{fill}" stroke="#9e9e9e" '
+            'stroke-width="0.5"/>'
+            f'<text x="{x + size / 2}" y="{y + 16}" text-anchor="middle" font-size="12" fill="{color}">'
+            f"{e(label)}</text>"
+            f'<text x="{x + size / 2}" y="{y + 31}" text-anchor="middle" font-size="11" fill="{color}">'
+            f"{e(tally)}</text>"
             "</g>"
         )
-    width = max(1, len(cells) * (size + gap) - gap)
-    hatch = (
-        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-        '<rect width="6" height="6" fill="#eeeeee"/><line x1="0" y1="0" x2="0" y2="6" stroke="#9e9e9e" '
-        'stroke-width="2"/></pattern></defs>'
+    labels = "".join(
+        f'<text class="year" x="0" y="{row * (height + gap) + 24}" font-size="12" fill="#616161">{e(year)}</text>'
+        for row, year in enumerate(years)
+        if year is not None
     )
+    columns = max(column for _, column in places) + 1
+    width = margin + columns * (size + gap) - gap
+    total = len(years) * (height + gap) - gap
     return (
-        f'<svg class="calendar" role="img" width="{width}" height="38" viewBox="0 0 {width} 38" '
-        f'xmlns="http://www.w3.org/2000/svg">{hatch}{"".join(cells)}</svg>'
+        f'<svg class="calendar" role="img" width="{width}" height="{total}" viewBox="0 0 {width} {total}" '
+        f'xmlns="http://www.w3.org/2000/svg">{labels}{"".join(cells)}</svg>'
     )
 
 
@@ -660,7 +688,7 @@ def document(title: str, body: str, lang: Lang) -> str:
         f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="generator" content="yiyang-rules {e(__version__)}"><title>{e(title)}</title>'
-        f"<style>{CSS}</style></head><body>{body}</body></html>\n"
+        f"<style>{CSS}</style></head><body>{HATCH}{body}</body></html>\n"
     )
 
 
