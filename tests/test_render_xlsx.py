@@ -54,6 +54,7 @@ def test_the_matrix_has_a_coloured_status_per_institution_and_rule() -> None:
     header = rows(sheet)[0]
     assert header[:3] == ["来源", "机构名称", "机构标识"]
     column = header.index("fire.inspection-monthly") + 1
+    assert "每月至少组织1次防火检查" in sheet.cell(row=1, column=column).comment.text
     for number, item in enumerate(items, start=2):
         assert item.report is not None
         finding = next(f for f in item.report.findings if f.rule_id == "fire.inspection-monthly")

@@ -222,6 +222,13 @@ def _summary_sheets(book: Any, summary: Rollup, lang: Lang) -> None:
         [24, 28, 20, *[14] * len(rule_ids)],
         freeze="D2",
     )
+    from openpyxl.comments import Comment  # noqa: PLC0415
+
+    # Each rule column's header says, on hover, what the obligation is.
+    for column, rule_id in enumerate(rule_ids, start=4):
+        rule = summary.rules[rule_id]
+        note = f"{rule.title.zh}\n{rule.title.en}\n{pick(LEVEL_TEXT[rule.level.value], lang)}"
+        matrix.sheet.cell(row=1, column=column).comment = Comment(printable(note, keep_newlines=True), "yiyang-rules")
     for row in summary.institutions:
         if row.error is not None:
             continue
