@@ -67,3 +67,22 @@ def test_hostile_text_stays_text(tmp_path: Path) -> None:
     xml = JUnitXml.fromfile(str(junit([hostile_item()], tmp_path)))
     (suite,) = list(xml)
     assert "<script>" in suite.name and "\\x1b" in suite.name
+
+
+def test_failures_follow_fail_on(tmp_path: Path) -> None:
+    items = [i for i in batch()[:30] if i.report]
+    for fail_on, counted in (
+        ("mandatory", lambda f: f.status is Status.NON_COMPLIANT and f.level is Level.MANDATORY),
+        ("recommended", lambda f: f.status is Status.NON_COMPLIANT),
+        ("insufficient", lambda f: f.status in (Status.NON_COMPLIANT, Status.INSUFFICIENT_DATA)),
+    ):
+        text = RENDERERS["junit"].render(items, RenderOptions(fail_on=fail_on))  # type: ignore[arg-type]
+        assert isinstance(text, str)
+        path = tmp_path / f"{fail_on}.xml"
+        path.write_text(text, encoding="utf-8")
+        SCHEMA.validate(str(path))
+        suites = list(JUnitXml.fromfile(str(path)))
+        for suite, item in zip(suites, items, strict=True):
+            assert item.report is not None
+            failed = {case.name for case in suite if case.result and isinstance(case.result[0], Failure)}
+            assert failed == {f.rule_id for f in item.report.findings if counted(f)}

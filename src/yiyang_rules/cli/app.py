@@ -145,6 +145,7 @@ def check(
             statuses=_statuses(status),
             summary=summary,
             color=_color(output),
+            fail_on=(fail_on or settings.fail_on or FailOn.mandatory).value,
         ),
         jurisdiction=jurisdiction or settings.jurisdiction,
         as_of=_as_of(as_of),

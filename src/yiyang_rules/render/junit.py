@@ -1,11 +1,14 @@
 """JUnit XML for CI dashboards (Jenkins, GitLab, Azure DevOps): one ``<testsuite>`` per snapshot,
 one ``<testcase>`` per rule.
 
-- a mandatory obligation that is ``non_compliant`` is a ``<failure>`` (what fails the exit code by
-  default), with the reason, the evidence and the cited articles with their quotes;
+- what fails the exit code is a ``<failure>`` (``options.fail_on``, from ``--fail-on``: by default a
+  mandatory obligation that is ``non_compliant``; with ``recommended`` also recommended ones; with
+  ``insufficient`` also ``insufficient_data``), with the reason, the evidence and the cited articles
+  with their quotes;
 - ``compliant`` passes (an empty test case);
-- a recommended obligation not met, ``insufficient_data`` and ``not_applicable`` are ``<skipped>``
-  with a message that starts with the status, so a dashboard shows them without failing a build;
+- every other finding (by default: a recommended obligation not met, ``insufficient_data``,
+  ``not_applicable``) is ``<skipped>`` with a message that starts with the status, so a dashboard
+  shows it without failing a build;
 - an input that could not be checked is a suite with one ``<error>`` test case named ``input``.
 
 The document validates against the Apache Ant JUnit schema (windyroad ``JUnit.xsd``, in
@@ -23,7 +26,7 @@ from collections.abc import Sequence
 from ..checks.base import Status
 from ..report import Finding, Report
 from ..rulefile import Level
-from .base import BatchItem, RenderOptions
+from .base import BatchItem, FailOn, RenderOptions
 from .labels import LEVEL_TEXT, STATUS_TEXT, pick
 from .text import printable, report_of, source_text, unique_citations
 
@@ -35,7 +38,14 @@ def _text(finding: Finding, lang: str) -> str:
     return "\n".join(lines)
 
 
-def _testcase(suite: ET.Element, report: Report, finding: Finding, lang: str) -> str:
+def fails(finding: Finding, fail_on: FailOn) -> bool:
+    """Whether ``--fail-on`` counts this finding (each level includes the ones before it)."""
+    if finding.status is Status.NON_COMPLIANT:
+        return finding.level is Level.MANDATORY or fail_on != "mandatory"
+    return finding.status is Status.INSUFFICIENT_DATA and fail_on == "insufficient"
+
+
+def _testcase(suite: ET.Element, report: Report, finding: Finding, lang: str, fail_on: FailOn) -> str:
     case = ET.SubElement(
         suite,
         "testcase",
@@ -45,10 +55,9 @@ def _testcase(suite: ET.Element, report: Report, finding: Finding, lang: str) ->
     )
     if finding.status is Status.COMPLIANT:
         return "pass"
-    if finding.status is Status.NON_COMPLIANT and finding.level is Level.MANDATORY:
-        failure = ET.SubElement(
-            case, "failure", message=printable(pick(finding.message, lang)), type="non_compliant.mandatory"
-        )
+    if fails(finding, fail_on):
+        kind = f"{finding.status.value}.{finding.level.value}"
+        failure = ET.SubElement(case, "failure", message=printable(pick(finding.message, lang)), type=kind)
         failure.text = _text(finding, lang)
         return "failure"
     status = f"{finding.status.value} ({pick(STATUS_TEXT[finding.status], lang)})"
@@ -63,7 +72,7 @@ def _properties(suite: ET.Element, values: dict[str, str]) -> None:
         ET.SubElement(properties, "property", name=name, value=printable(value))
 
 
-def _suite(root: ET.Element, index: int, item: BatchItem, lang: str) -> None:
+def _suite(root: ET.Element, index: int, item: BatchItem, lang: str, fail_on: FailOn) -> None:
     report = report_of(item)
     suite = ET.SubElement(root, "testsuite", id=str(index), package="yiyang-rules", hostname="localhost", time="0")
     if report is None:
@@ -93,7 +102,7 @@ def _suite(root: ET.Element, index: int, item: BatchItem, lang: str) -> None:
                 **{f"summary.{k}": str(v) for k, v in report.summary.model_dump().items()},
             },
         )
-        outcomes = [_testcase(suite, report, f, lang) for f in report.findings]
+        outcomes = [_testcase(suite, report, f, lang, fail_on) for f in report.findings]
         suite.attrib.update(
             tests=str(len(outcomes)),
             failures=str(outcomes.count("failure")),
@@ -107,6 +116,6 @@ def _suite(root: ET.Element, index: int, item: BatchItem, lang: str) -> None:
 def render(items: Sequence[BatchItem], options: RenderOptions) -> str:
     root = ET.Element("testsuites")
     for index, item in enumerate(items):
-        _suite(root, index, item, options.lang)
+        _suite(root, index, item, options.lang, options.fail_on)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
