@@ -18,8 +18,8 @@ from ..vocabulary import fact_label
 from .base import BatchItem, Lang
 
 # C0 and C1 control characters (tab and newline included: a cell or a line must stay one line),
-# DEL, and the bidirectional embedding/override/isolate controls.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# DEL, the bidirectional embedding/override/isolate controls, and U+FFFE/U+FFFF (not allowed in XML).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -27,7 +27,7 @@ def _visible(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-_UNSAFE_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 
 
 def printable(text: object, keep_newlines: bool = False) -> str:
