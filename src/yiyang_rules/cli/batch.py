@@ -21,6 +21,7 @@ A batch with both bad inputs and failing findings exits 2 and its last stderr li
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -53,6 +54,10 @@ EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
 # Snapshots per task sent to a worker: large enough that the hand-over costs little next to
 # checking (~4 ms a snapshot), small enough that memory stays a few MB per chunk in flight.
 CHUNK = 16
+# Chunks read ahead per worker: enough slack that this process, which also reads and writes, and
+# the workers rarely wait for each other, while a batch of any size holds a few MB (8 × 16 reports
+# of ~40 KB per worker).
+IN_FLIGHT_PER_WORKER = 8
 # Below this many snapshots the batch is checked in this process: starting a worker (an interpreter,
 # the imports and the rules: about 0.5 s of CPU each) costs more than it saves. Measured with
 # bench/run.py (see bench/README.md): 300 snapshots took longer with two workers than with one.
@@ -217,9 +222,10 @@ def in_process(entries: Iterable[Entry], setup: WorkerSetup, engine: Engine) -> 
 def in_workers(
     entries: Iterable[Entry], setup: WorkerSetup, workers: int, local: Callable[[], Engine]
 ) -> Iterator[Result]:
-    """Results in input order from ``workers`` processes, with at most ``2 × workers`` chunks in
-    flight. If a worker dies (killed, out of memory) or its result cannot be sent back, its chunk is
-    checked here instead, so no input is lost."""
+    """Results in input order from ``workers`` processes (this one and ``workers - 1`` started ones),
+    with at most ``IN_FLIGHT_PER_WORKER × workers`` chunks read and not yet written. If a worker dies
+    (killed, out of memory) or its result cannot be sent back, its chunk is checked here instead, so
+    no input is lost."""
     # Imported here: a one-snapshot run never pays for them.
     import multiprocessing  # noqa: PLC0415
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
@@ -227,29 +233,41 @@ def in_workers(
 
     # spawn, not fork: the parent may run a progress-bar thread, and fork with threads can deadlock.
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(setup,))
-    # Each chunk with its future; None when the pool was already broken (the chunk is checked here).
-    pending: deque[tuple[list[Entry], Future[list[Result]] | None]] = deque()
+    # This process is one of the ``workers``: it checks every ``workers``-th chunk itself as it reads
+    # it, so it starts checking at once (no waiting for a worker to start) and one interpreter fewer
+    # is started.
+    pool = ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_init_worker, initargs=(setup,))
+    # Each chunk with its results: computed here, a worker's future, or None for a chunk to check here
+    # when its turn comes (the pool was broken when it was read).
+    pending: deque[tuple[list[Entry], list[Result] | Future[list[Result]] | None]] = deque()
 
-    def collect() -> list[Result]:
-        chunk, future = pending.popleft()
-        if future is not None:
-            try:
-                return future.result()
-            except Exception:  # a dead worker (BrokenProcessPool) or a result that could not cross back
-                pass
+    def here(chunk: list[Entry]) -> list[Result]:
         engine = local()
         return [process_entry(engine, setup, entry) for entry in chunk]
 
+    def collect() -> list[Result]:
+        chunk, outcome = pending.popleft()
+        if isinstance(outcome, list):
+            return outcome
+        # A chunk no worker has started yet is checked here rather than waited for.
+        if outcome is not None and (outcome.done() or not outcome.cancel()):
+            try:
+                return outcome.result()
+            except Exception:  # a dead worker (BrokenProcessPool) or a result that could not cross back
+                pass
+        return here(chunk)
+
     finished = False
     try:
-        for chunk in _chunks(entries, CHUNK):
-            try:
-                future: Future[list[Result]] | None = pool.submit(_work, chunk)
-            except BrokenProcessPool:
-                future = None
-            pending.append((chunk, future))
-            while len(pending) >= 2 * workers:
+        for index, chunk in enumerate(_chunks(entries, CHUNK)):
+            outcome: list[Result] | Future[list[Result]] | None = None
+            if index % workers == 0:
+                outcome = here(chunk)
+            else:
+                with contextlib.suppress(BrokenProcessPool):
+                    outcome = pool.submit(_work, chunk)
+            pending.append((chunk, outcome))
+            while len(pending) >= IN_FLIGHT_PER_WORKER * workers:
                 yield from collect()
         while pending:
             yield from collect()
