@@ -208,6 +208,11 @@ def _work(chunk: Sequence[Entry]) -> list[Result]:
     return [process_entry(engine, setup, entry) for entry in chunk]
 
 
+def _started() -> bool:
+    """A task that returns as soon as a worker is up: the parent's sign that work can be handed over."""
+    return _WORKER is not None
+
+
 def _chunks(entries: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
     iterator = iter(entries)
     while chunk := list(islice(iterator, size)):
@@ -257,11 +262,14 @@ def in_workers(
                 pass
         return here(chunk)
 
+    # Until a worker has started (about half a second: an interpreter, the imports, the rules), this
+    # process checks every chunk itself instead of queueing work nobody can take yet.
+    started = pool.submit(_started)
     finished = False
     try:
         for index, chunk in enumerate(_chunks(entries, CHUNK)):
             outcome: list[Result] | Future[list[Result]] | None = None
-            if index % workers == 0:
+            if index % workers == 0 or not started.done():
                 outcome = here(chunk)
             else:
                 with contextlib.suppress(BrokenProcessPool):
