@@ -338,24 +338,36 @@ def run_cli(
     return wall, done
 
 
+TIME = Path("/usr/bin/time")  # GNU time: the peak memory of the command itself, not of this script
+
+
 def run_cli_timed(
     cli: Path, snapshot_file: Path, out_file: Path, workers: int, output_format: str = "json"
-) -> tuple[float, float, subprocess.CompletedProcess[bytes], float]:
+) -> tuple[float, float, subprocess.CompletedProcess[bytes], float | None]:
     """Wall-clock time, CPU time (user + system of the command and every worker process it started
-    and waited for) and peak resident memory in MB (of the largest of those processes) of one
-    ``yiyang check --workers N``, from ``wait4``."""
+    and waited for, from ``wait4``) and peak resident memory in MB of the largest of those processes
+    (from GNU time when installed; ``wait4`` would also count this script's own memory, inherited
+    until the child execs) of one ``yiyang check --workers N``."""
     cmd = [str(cli), "check", str(snapshot_file), "--format", output_format, "--output", str(out_file)]
     cmd += ["--workers", str(workers), "--no-progress"]
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
+    with tempfile.TemporaryDirectory(prefix="yiyang-bench-") as tmp:
+        memory = Path(tmp) / "maxrss"
+        if TIME.exists():
+            cmd = [str(TIME), "-f", "%M", "-o", str(memory), *cmd]
+        err_path = Path(tmp) / "stderr"
+        with err_path.open("wb") as err:
+            start = time.perf_counter()
+            process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+            _, status, usage = os.wait4(process.pid, 0)
+            wall = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        done = subprocess.CompletedProcess(cmd, process.returncode, b"", err.read())
+        done = subprocess.CompletedProcess(cmd, process.returncode, b"", err_path.read_bytes())
+        peak = None
+        if memory.exists():
+            text = memory.read_text().strip().splitlines()
+            peak = int(text[-1]) / 1024 if text and text[-1].isdigit() else None
     cpu = usage.ru_utime + usage.ru_stime
-    return wall, cpu, done, usage.ru_maxrss / 1024
+    return wall, cpu, done, peak
 
 
 def cli_failure(done: subprocess.CompletedProcess[bytes], out_file: Path, expected_lines: int | None) -> str | None:
@@ -431,6 +443,29 @@ def measure_cli(cli: Path, data: Path, first: bytes, n: int, t_parse: float) -> 
     return t_cli, t_start
 
 
+def _spin(n: int) -> float:
+    start = time.perf_counter()
+    total = 0
+    for i in range(n):
+        total += i
+    return time.perf_counter() - start
+
+
+def parallel_ceiling(n: int = 20_000_000) -> float:
+    """What two processes can gain on this machine at best: the same pure-Python loop once alone,
+    then twice at the same time in two processes; the ratio of the work done per second. 2.0 on
+    two free cores; less when the cores are shared (SMT siblings, a CPU quota, other load)."""
+    import multiprocessing  # noqa: PLC0415
+
+    alone = _spin(n)
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        pool.map(_spin, [1000, 1000])  # start both processes first
+        start = time.perf_counter()
+        pool.map(_spin, [n, n])
+        both = time.perf_counter() - start
+    return 2 * alone / both
+
+
 def measure_workers(
     cli: Path, data: Path, n: int, runs: int, counts: Sequence[int], output_format: str = "json"
 ) -> None:
@@ -440,7 +475,7 @@ def measure_workers(
         print(f"(e) workers: NOT MEASURED: {cli} does not exist")
         return
     outputs: dict[int, bytes] = {}
-    best: dict[int, tuple[float, float, float]] = {}
+    best: dict[int, tuple[float, float, float | None]] = {}
     with tempfile.TemporaryDirectory(prefix="yiyang-bench-") as tmp:
         for workers in counts:
             out_file = Path(tmp) / f"reports-{workers}.jsonl"
@@ -456,12 +491,14 @@ def measure_workers(
                     best[workers] = (wall, cpu, peak)
             outputs[workers] = out_file.read_bytes()
     base_wall = best[counts[0]][0]
+    print(f"(e0) two processes on this machine do {parallel_ceiling():.2f}x the work of one (the ceiling)")
     print(f"(e) `yiyang check FILE.jsonl --format {output_format} --workers N`, best wall clock of {runs}:")
     for workers in counts:
         wall, cpu, peak = best[workers]
+        memory = f"{peak:5.0f} MB" if peak is not None else "not measured (no /usr/bin/time)"
         print(
             f"    --workers {workers}: wall {wall:7.3f} s  CPU {cpu:7.3f} s  {n / wall:6.0f} snapshots/s"
-            f"  speed-up {base_wall / wall:4.2f}x  peak RSS {peak:5.0f} MB"
+            f"  speed-up {base_wall / wall:4.2f}x  peak RSS {memory}"
         )
     same = all(outputs[w] == outputs[counts[0]] for w in counts)
     print(f"    outputs byte-identical across worker counts: {'yes' if same else 'NO'}")
