@@ -258,3 +258,25 @@ def test_a_progress_bar_on_a_terminal_and_silence_otherwise(tmp_path: Path) -> N
     assert len(out.read_text(encoding="utf-8").splitlines()) == 30
     quiet = yiyang("check", path, "-f", "json", "-o", out, "--workers", "1")
     assert quiet.returncode == 0 and quiet.stderr == b""
+
+
+def test_a_worker_killed_mid_run_loses_no_input(tmp_path: Path) -> None:
+    import multiprocessing  # noqa: PLC0415
+    import signal  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    count = 400
+    path = write_jsonl(tmp_path / "b.jsonl", [clean(i) for i in range(count)])
+    setup = WorkerSetup(None, None, None, "json", RenderOptions(), keep_reports=False)
+    stream = in_workers(read_inputs([str(path)]), setup, 2, Engine.load)
+    results = [next(stream)]
+    deadline = time.monotonic() + 60
+    while not multiprocessing.active_children() and time.monotonic() < deadline:
+        results.append(next(stream))
+    killed = multiprocessing.active_children()
+    assert killed, "no worker process was started"
+    for child in killed:
+        os.kill(child.pid or 0, signal.SIGKILL)
+    results.extend(stream)
+    ids = [json.loads(r.text or "")["institution"]["id"] for r in results]
+    assert ids == [f"CLEAN-{i}" for i in range(count)]
