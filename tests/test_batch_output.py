@@ -195,3 +195,17 @@ def test_a_full_disk_under_other_commands_is_a_message_and_exit_2() -> None:
     assert done.returncode == 2
     assert b"stdout: cannot write: No space left on device" in done.stderr
     assert b"Traceback" not in done.stderr
+
+
+def test_a_closed_stdout_is_exit_2_with_a_message() -> None:
+    done = subprocess.run(
+        [console_script(), "check", str(SAMPLE)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=False,
+        timeout=120,
+        env=subprocess_env(),
+        preexec_fn=lambda: os.close(1),  # start the command with stdout closed, like `>&-`
+    )
+    assert done.returncode == 2
+    assert b"stdout is closed" in done.stderr and b"Traceback" not in done.stderr

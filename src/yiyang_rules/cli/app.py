@@ -166,7 +166,7 @@ def _color(output: Path | None) -> bool:
     """Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org)."""
     if output is not None and str(output) != "-":
         return False
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    return sys.stdout is not None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def _catalog_layers(jurisdiction: str | None) -> str:

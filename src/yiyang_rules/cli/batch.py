@@ -324,7 +324,11 @@ def _progress(run: CheckRun) -> AbstractContextManager[Callable[[], None]]:
     wanted = run.progress
     if wanted is None:
         to_terminal = run.output is None or str(run.output) == "-"
-        wanted = sys.stderr.isatty() and not (to_terminal and sys.stdout.isatty())
+        wanted = (
+            sys.stderr is not None
+            and sys.stderr.isatty()
+            and not (to_terminal and sys.stdout is not None and sys.stdout.isatty())
+        )
     if not wanted:
         return nullcontext(lambda: None)
     return _ProgressBar(count_inputs(run.inputs))
@@ -363,6 +367,8 @@ class _ProgressBar(AbstractContextManager[Callable[[], None]]):
 
 def _validate(run: CheckRun, renderer: Renderer) -> None:
     to_stdout = run.output is None or str(run.output) == "-"
+    if to_stdout and sys.stdout is None:  # started with stdout closed (`>&-`)
+        raise UsageError("stdout is closed: there is nowhere to write the report; name a file with -o")
     if renderer.binary and to_stdout:
         raise UsageError(
             f"--format {renderer.name} writes a binary file: name it with -o, e.g. -o report.{renderer.name}"
