@@ -311,8 +311,13 @@ class Tally:
 
 
 def _stderr(line: str) -> None:
-    sys.stderr.write(line + "\n")
-    sys.stderr.flush()
+    if sys.stderr is None:  # started with stderr closed: the exit code still tells
+        return
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except OSError:  # stderr gone too (a closed pipe): the exit code still tells
+        pass
 
 
 def report_problems(result: Result) -> None:
