@@ -1,5 +1,6 @@
-"""JSON Schemas generated from the models: ``schemas/snapshot.schema.json`` and
-``schemas/rule.schema.json`` (for editors: ``# yaml-language-server: $schema=…``).
+"""JSON Schemas generated from the models: ``schemas/snapshot.schema.json``,
+``schemas/rule.schema.json`` (for editors: ``# yaml-language-server: $schema=…``) and
+``schemas/report.schema.json`` (what ``yiyang check --format json`` prints for each snapshot).
 
 Regenerate with ``python -m yiyang_rules.schemas``; a test fails when the committed files drift.
 """
@@ -11,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .report import Report
 from .resources import schemas_dir
 from .rulefile import RuleFile
 from .snapshot import Snapshot
@@ -18,12 +20,15 @@ from .snapshot import Snapshot
 SCHEMAS: dict[str, type[Any]] = {
     "snapshot.schema.json": Snapshot,
     "rule.schema.json": RuleFile,
+    "report.schema.json": Report,
 }
 
 
 def render_schema(name: str) -> str:
     model = SCHEMAS[name]
-    schema = model.model_json_schema(by_alias=True)
+    # The report is output: its schema describes what is serialised (defaults are always written).
+    mode = "serialization" if model is Report else "validation"
+    schema = model.model_json_schema(by_alias=True, mode=mode)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://yiyang-rules.invalid/schemas/{name}"
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
