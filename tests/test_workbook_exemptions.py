@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
@@ -238,3 +240,32 @@ def test_a_misspelt_sheet_name_lists_the_exemptions_sheet() -> None:
     assert problem.path == "豁免表" and "豁免" in problem.zh.partition("工作表应为：")[2]
     # Read as no exemptions would hide the rows: the snapshot reader refuses the workbook instead.
     assert read_workbook_exemptions(out.getvalue(), KNOWN, institution=INSTITUTION) == ()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_a_sheet_saved_by_libreoffice_reads_the_same_exemptions(tmp_path: Path) -> None:
+    rows = [
+        [*APRIL, "2026年4月1日", datetime(2026, 9, 30)],
+        ["safety.hazard-ledger", 1001, "H-07", "r", "a", "d", 46254, "2026/10/31"],
+    ]
+    source = tmp_path / "in" / "台账.xlsx"
+    source.parent.mkdir()
+    source.write_bytes(sample_workbook(rows))
+    subprocess.run(
+        [
+            str(shutil.which("soffice")),
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    theirs = read_workbook_exemptions(tmp_path / "台账.xlsx", KNOWN)
+    assert [x.entry for x in theirs] == [x.entry for x in read_workbook_exemptions(source, KNOWN)]
+    assert [x.entry.institution for x in theirs] == [INSTITUTION, "1001"]
