@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from datetime import datetime
@@ -269,3 +270,33 @@ def test_a_sheet_saved_by_libreoffice_reads_the_same_exemptions(tmp_path: Path) 
     theirs = read_workbook_exemptions(tmp_path / "台账.xlsx", KNOWN)
     assert [x.entry for x in theirs] == [x.entry for x in read_workbook_exemptions(source, KNOWN)]
     assert [x.entry.institution for x in theirs] == [INSTITUTION, "1001"]
+
+
+def test_check_applies_the_workbook_sheet_with_the_exemptions_file(tmp_path: Path) -> None:
+    """`yiyang check 台账.xlsx`: the sheet's rows apply to the workbook's report, together with
+    `--exemptions FILE`; a wrong row is an input error naming its cell."""
+    workbook = tmp_path / "台账.xlsx"
+    workbook.write_bytes(sample_workbook([[*APRIL, "2026-04-01", "2026-09-30"]]))
+    result = runner.invoke(app, ["check", str(workbook), "--format", "json"])
+    assert result.exit_code == 1, result.stderr  # R-0002 and H-07 are not exempted
+    report = json.loads(result.stdout)
+    fire = next(f for f in report["findings"] if f["rule_id"] == "fire.inspection-monthly")
+    assert fire["status"] == "non_compliant" and fire["exemption"]["units"] == ["2026-04"]
+    assert [o["state"] for o in report["exemptions"]] == ["applied"]
+
+    exemptions_file = tmp_path / "ex.yaml"
+    exemptions_file.write_text(
+        "exemptions:\n"
+        "  - {rule: safety.hazard-ledger, institution: 91110108MA00EXAMPLE, unit: H-07, reason: 整改期内,\n"
+        "     approved_by: 海淀区民政局, document: 海民函〔2026〕7号, granted: 2026-08-01, expires: 2026-10-31}\n",
+        encoding="utf-8",
+    )
+    both = runner.invoke(app, ["check", str(workbook), "--format", "json", "--exemptions", str(exemptions_file)])
+    states = sorted(o["state"] for o in json.loads(both.stdout)["exemptions"])
+    assert states == ["applied", "applied"], both.stderr
+
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(sample_workbook([[*APRIL, "2026-04-01", "2026/13/40"]]))
+    wrong = runner.invoke(app, ["check", str(bad), "--format", "json", "--lang", "en"])
+    assert wrong.exit_code == 2
+    assert "豁免!" in wrong.stderr and "Traceback" not in wrong.stderr

@@ -173,6 +173,7 @@ def check(
         workers=workers or settings.workers or default_workers(),
         progress=progress,
         exemptions=exemptions,
+        exemption_max_months=exemption_max_months,
     )
     try:
         code = run_check(run, load_engine=engine)

@@ -37,7 +37,14 @@ from typing import TYPE_CHECKING
 from ..checks.base import Status
 from ..engine import Engine
 from ..errors import InputError, InputProblem
-from ..exemptions import Exemption, apply_exemptions, by_institution, is_exempted, unused_institutions
+from ..exemptions import (
+    DEFAULT_MAX_MONTHS,
+    Exemption,
+    apply_exemptions,
+    by_institution,
+    is_exempted,
+    unused_institutions,
+)
 from ..render import RENDERERS, Renderer
 from ..render.base import BatchItem, RenderOptions
 from ..render.exemptions_text import render_section
@@ -93,8 +100,10 @@ class CheckRun:
     rules_dir: Path | None = None
     # Batches smaller than this are checked in this process whatever ``workers`` says.
     parallel_from: int = PARALLEL_FROM
-    # Approvals (``--exemptions FILE``) applied to every report of the run, by institution id.
+    # Approvals (``--exemptions FILE``) applied to every report of the run, by institution id; a
+    # workbook's own 豁免 sheet adds to them for its report.
     exemptions: tuple[Exemption, ...] = ()
+    exemption_max_months: int = DEFAULT_MAX_MONTHS
 
 
 @dataclass(frozen=True)
@@ -159,6 +168,7 @@ class WorkerSetup:
     options: RenderOptions
     keep_reports: bool  # send reports back (whole-run formats, --summary)
     exemptions: Mapping[str, tuple[Exemption, ...]] = field(default_factory=dict)  # by institution id
+    exemption_max_months: int = DEFAULT_MAX_MONTHS
 
 
 def check_entry(
@@ -166,6 +176,7 @@ def check_entry(
     entry: Entry,
     as_of: date | None,
     exemptions: Mapping[str, tuple[Exemption, ...]] | None = None,
+    max_months: int = DEFAULT_MAX_MONTHS,
 ) -> BatchItem:
     """One input's report, or its error: never an exception, whatever goes wrong inside."""
     if isinstance(entry, BatchItem):
@@ -184,13 +195,28 @@ def check_entry(
         )
         return BatchItem(source=entry.source, error=InputError(label, [problem]))
     report = report.model_copy(update={"source": entry.source})
-    if exemptions:
-        report = apply_exemptions(report, exemptions.get(report.institution.id, ()))
+    granted = (exemptions or {}).get(report.institution.id, ())
+    if entry.workbook is not None:
+        try:
+            granted += _sheet_exemptions(engine, entry.workbook, report.institution.id, max_months)
+        except InputError as exc:  # a wrong 豁免 row: named by its cell, like any other bad cell
+            return BatchItem(source=entry.source, error=exc)
+    if granted:
+        report = apply_exemptions(report, granted)
     return BatchItem(source=entry.source, report=report)
 
 
+def _sheet_exemptions(engine: Engine, workbook: Path, institution: str, max_months: int) -> tuple[Exemption, ...]:
+    from ..workbook.exemptions_sheet import read_workbook_exemptions  # noqa: PLC0415 - workbooks only
+
+    known = {rule.id for catalog in engine.catalogs.values() for rule in catalog.rules}
+    return read_workbook_exemptions(
+        workbook, known, source=str(workbook), institution=institution, max_months=max_months
+    )
+
+
 def process_entry(engine: Engine, setup: WorkerSetup, entry: Entry) -> Result:
-    item = check_entry(engine, entry, setup.as_of, setup.exemptions)
+    item = check_entry(engine, entry, setup.as_of, setup.exemptions, setup.exemption_max_months)
     verdict = verdict_of(item)
     text = None
     if setup.render_format is not None:
@@ -459,6 +485,7 @@ def run_check(run: CheckRun, load_engine: Callable[[], Engine] | None = None) ->
         options=run.options,
         keep_reports=not streaming,
         exemptions=by_institution(run.exemptions),
+        exemption_max_months=run.exemption_max_months,
     )
     tally = Tally()
     rollup = Rollup() if summary else None

@@ -42,6 +42,8 @@ class Raw:
 
     source: SourceRef
     data: bytes
+    # The workbook it was read from: its 豁免 sheet (exemptions) applies to its report.
+    workbook: Path | None = None
 
     @property
     def label(self) -> str:
@@ -200,7 +202,7 @@ def workbook_inputs(path: Path) -> Iterator[Entry]:
     from ..workbook.reader import workbook_json  # noqa: PLC0415 - openpyxl only for workbooks
 
     try:
-        yield Raw(SourceRef(file=str(path), line=None), workbook_json(path, str(path)))
+        yield Raw(SourceRef(file=str(path), line=None), workbook_json(path, str(path)), workbook=path)
     except InputError as exc:
         yield BatchItem(source=SourceRef(file=str(path), line=None), error=exc)
     except Exception as exc:  # a broken workbook must not stop the batch
