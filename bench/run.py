@@ -7,9 +7,12 @@ that same file:
     (b) the library: ``Engine.load()`` once (timed apart), then ``engine.check(line, source=...)``
         and ``report.model_dump_json()`` for every line;
     (c) the whole command line ``yiyang check FILE.jsonl --format json --output OUT`` as a subprocess;
-    (d) start-up: one snapshot through the command line, best of 5 wall-clock runs.
+    (d) start-up: one snapshot through the command line, best of 5 wall-clock runs;
+    (e) the file through ``yiyang check --workers N`` for N in ``--workers`` (1 2): wall and CPU time
+        and peak memory.
 
 Run:  python bench/run.py [--count 2000] [--seed 0] [--repeat 5] [--profile]
+      python bench/run.py --only-workers [--workers 1 2] [--worker-runs 3]
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import argparse
 import cProfile
 import io
 import json
+import os
 import pstats
 import random
 import subprocess
@@ -326,15 +330,47 @@ def library_all(engine: Any, lines: Sequence[bytes], source: str) -> int:
     return total
 
 
-def run_cli(cli: Path, snapshot_file: Path, out_file: Path) -> tuple[float, subprocess.CompletedProcess[bytes]]:
+def run_cli(
+    cli: Path, snapshot_file: Path, out_file: Path, workers: int = 1
+) -> tuple[float, subprocess.CompletedProcess[bytes]]:
     """Wall-clock time of one ``yiyang check``; exit 0 and 1 (findings) are both success."""
-    cmd = [str(cli), "check", str(snapshot_file), "--format", "json", "--output", str(out_file)]
-    start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, check=False)
-    return time.perf_counter() - start, done
+    wall, _, done, _ = run_cli_timed(cli, snapshot_file, out_file, workers)
+    return wall, done
 
 
-def cli_failure(done: subprocess.CompletedProcess[bytes], out_file: Path, expected_lines: int) -> str | None:
+TIME = Path("/usr/bin/time")  # GNU time: the peak memory of the command itself, not of this script
+
+
+def run_cli_timed(
+    cli: Path, snapshot_file: Path, out_file: Path, workers: int, output_format: str = "json"
+) -> tuple[float, float, subprocess.CompletedProcess[bytes], float | None]:
+    """Wall-clock time, CPU time (user + system of the command and every worker process it started
+    and waited for, from ``wait4``) and peak resident memory in MB of the largest of those processes
+    (from GNU time when installed; ``wait4`` would also count this script's own memory, inherited
+    until the child execs) of one ``yiyang check --workers N``."""
+    cmd = [str(cli), "check", str(snapshot_file), "--format", output_format, "--output", str(out_file)]
+    cmd += ["--workers", str(workers), "--no-progress"]
+    with tempfile.TemporaryDirectory(prefix="yiyang-bench-") as tmp:
+        memory = Path(tmp) / "maxrss"
+        if TIME.exists():
+            cmd = [str(TIME), "-f", "%M", "-o", str(memory), *cmd]
+        err_path = Path(tmp) / "stderr"
+        with err_path.open("wb") as err:
+            start = time.perf_counter()
+            process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+            _, status, usage = os.wait4(process.pid, 0)
+            wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        done = subprocess.CompletedProcess(cmd, process.returncode, b"", err_path.read_bytes())
+        peak = None
+        if memory.exists():
+            text = memory.read_text().strip().splitlines()
+            peak = int(text[-1]) / 1024 if text and text[-1].isdigit() else None
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, cpu, done, peak
+
+
+def cli_failure(done: subprocess.CompletedProcess[bytes], out_file: Path, expected_lines: int | None) -> str | None:
     """Why a run does not count, or None. A traceback on stderr or a short output is a failure."""
     err = done.stderr.decode(errors="replace").strip().splitlines()
     last = err[-1] if err else "(no stderr)"
@@ -342,6 +378,8 @@ def cli_failure(done: subprocess.CompletedProcess[bytes], out_file: Path, expect
         return f"exit code {done.returncode}: {last}"
     if not out_file.exists():
         return f"exit code {done.returncode}, no output file was written; stderr: {last}"
+    if expected_lines is None:
+        return None if out_file.stat().st_size else "the output file is empty"
     lines = [ln for ln in out_file.read_bytes().splitlines() if ln.strip()]
     if len(lines) != expected_lines:
         return f"expected {expected_lines} report lines in the output, found {len(lines)}"
@@ -405,6 +443,67 @@ def measure_cli(cli: Path, data: Path, first: bytes, n: int, t_parse: float) -> 
     return t_cli, t_start
 
 
+def _spin(n: int) -> float:
+    start = time.perf_counter()
+    total = 0
+    for i in range(n):
+        total += i
+    return time.perf_counter() - start
+
+
+def parallel_ceiling(n: int = 20_000_000) -> float:
+    """What two processes can gain on this machine at best: the same pure-Python loop once alone,
+    then twice at the same time in two processes; the ratio of the work done per second. 2.0 on
+    two free cores; less when the cores are shared (SMT siblings, a CPU quota, other load)."""
+    import multiprocessing  # noqa: PLC0415
+
+    alone = _spin(n)
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        pool.map(_spin, [1000, 1000])  # start both processes first
+        start = time.perf_counter()
+        pool.map(_spin, [n, n])
+        both = time.perf_counter() - start
+    return 2 * alone / both
+
+
+def measure_workers(
+    cli: Path, data: Path, n: int, runs: int, counts: Sequence[int], output_format: str = "json"
+) -> None:
+    """(e) the same file through ``yiyang check --workers N`` for each N: best wall clock of ``runs``
+    (with the CPU time of that run), and whether the outputs are byte-identical."""
+    if not cli.exists():
+        print(f"(e) workers: NOT MEASURED: {cli} does not exist")
+        return
+    outputs: dict[int, bytes] = {}
+    best: dict[int, tuple[float, float, float | None]] = {}
+    with tempfile.TemporaryDirectory(prefix="yiyang-bench-") as tmp:
+        for workers in counts:
+            out_file = Path(tmp) / f"reports-{workers}.jsonl"
+            for _ in range(runs):
+                out_file.unlink(missing_ok=True)
+                wall, cpu, done, peak = run_cli_timed(cli, data, out_file, workers, output_format)
+                # One line per snapshot in JSON Lines; the other formats are one document.
+                problem = cli_failure(done, out_file, n if output_format == "json" else None)
+                if problem:
+                    print(f"(e) --workers {workers}: NOT MEASURED: {problem}")
+                    return
+                if workers not in best or wall < best[workers][0]:
+                    best[workers] = (wall, cpu, peak)
+            outputs[workers] = out_file.read_bytes()
+    base_wall = best[counts[0]][0]
+    print(f"(e0) two processes on this machine do {parallel_ceiling():.2f}x the work of one (the ceiling)")
+    print(f"(e) `yiyang check FILE.jsonl --format {output_format} --workers N`, best wall clock of {runs}:")
+    for workers in counts:
+        wall, cpu, peak = best[workers]
+        memory = f"{peak:5.0f} MB" if peak is not None else "not measured (no /usr/bin/time)"
+        print(
+            f"    --workers {workers}: wall {wall:7.3f} s  CPU {cpu:7.3f} s  {n / wall:6.0f} snapshots/s"
+            f"  speed-up {base_wall / wall:4.2f}x  peak RSS {memory}"
+        )
+    same = all(outputs[w] == outputs[counts[0]] for w in counts)
+    print(f"    outputs byte-identical across worker counts: {'yes' if same else 'NO'}")
+
+
 def print_targets(n: int, t_parse: float, t_cli: float | None, t_start: float | None) -> None:
     print("targets:")
     cli_target = f"whole CLI on {TARGET_SNAPSHOTS} snapshots <= {TARGET_CLI_RATIO:g}x bare parse"
@@ -428,6 +527,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="runs of the parse baseline; best counts (5)")
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="where the data goes (bench/out)")
     parser.add_argument("--profile", action="store_true", help="also cProfile path (b): top 15 cumulative")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="(e): worker counts to compare (1 2)")
+    parser.add_argument("--worker-runs", type=int, default=3, help="(e): runs per worker count; best counts (3)")
+    parser.add_argument("--only-workers", action="store_true", help="measure (e) alone")
+    parser.add_argument("--worker-format", default="json", help="(e): the output format (json)")
     args = parser.parse_args(argv)
     if args.count < 1 or args.repeat < 1:
         parser.error("--count and --repeat must be at least 1")
@@ -439,6 +542,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"yiyang-rules benchmark: {n} snapshots, seed {args.seed}, Python {sys.version.split()[0]}")
     print(f"data: {data} ({size / 1e6:.1f} MB), average {size / n / 1024:.1f} KiB per snapshot")
     print()
+    cli = Path(sys.executable).parent / "yiyang"
+    if args.only_workers:
+        measure_workers(cli, data, n, args.worker_runs, args.workers, args.worker_format)
+        return 0
 
     # (a) bare parse
     t_parse = best_of(args.repeat, lambda: parse_all(lines))
@@ -460,7 +567,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"    Engine.load() once, not included: {t_load:.3f} s; reports average {report_bytes / n / 1024:.1f} KiB")
 
     # (c), (d): the command line, found next to this interpreter
-    t_cli, t_start = measure_cli(Path(sys.executable).parent / "yiyang", data, lines[0], n, t_parse)
+    t_cli, t_start = measure_cli(cli, data, lines[0], n, t_parse)
+    measure_workers(cli, data, n, args.worker_runs, args.workers, args.worker_format)
 
     print()
     print_targets(n, t_parse, t_cli, t_start)

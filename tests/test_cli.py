@@ -22,7 +22,15 @@ runner = CliRunner()
 
 
 def run(*args: str) -> Any:
-    return runner.invoke(app, [str(a) for a in args])
+    """``yiyang …`` in process (messages on stderr follow --lang, zh by default)."""
+    argv = [str(a) for a in args]
+    return runner.invoke(app, argv)
+
+
+def test_input_errors_are_in_chinese_by_default(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", str(tmp_path / "no-such-file.json")])
+    assert result.exit_code == 2
+    assert "文件或文件夹不存在" in result.stderr and "no such file" not in result.stderr
 
 
 def sample() -> dict[str, Any]:
@@ -137,7 +145,13 @@ def test_jsonl_batches_stream_and_a_bad_line_is_reported_with_its_number(tmp_pat
     result = run("check", path, "--format", "json")
     assert result.exit_code == 2
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(lines) == 2 and all(r["report_version"] == "1" for r in lines)
+    # One output line per snapshot line: the bad one gives an error record in its place.
+    assert len(lines) == 3
+    assert [r["source"] for r in lines] == [{"file": str(path), "line": n} for n in (1, 2, 4)]
+    assert lines[0]["report_version"] == "1" and lines[2]["report_version"] == "1"
+    problem = lines[1]["error"]["problems"][0]
+    # The field path is the problem's own `path` once the engine gives it apart, else in the message.
+    assert "activities[0].kind" in problem["path"] + problem["message"]["en"]
     assert f"{path}:2: activities[0].kind" in result.stderr
 
 
@@ -203,9 +217,9 @@ def test_bad_input_exits_2_naming_file_and_field(tmp_path: Path, label: str, dat
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["check", "no-such-file.json"], "no-such-file.json: no such file"),
+        (["check", "no-such-file.json", "--lang", "en"], "no-such-file.json: no such file"),
         (["check", str(SAMPLE), "--as-of", "2026-13-01"], "--as-of"),
-        (["check", str(SAMPLE), "--format", "xml"], "--format 'xml' is unknown"),
+        (["check", str(SAMPLE), "--format", "xml"], "'xml' is not one of"),
         (["check", str(SAMPLE), "-j", "mars"], "GB/T 2260"),
         (["rules", "show", "no.such-rule"], "no rule 'no.such-rule'"),
         (["rules", "validate", "/no/such/dir"], "no such rules directory"),
@@ -292,3 +306,51 @@ def test_every_bundled_rule_is_listed() -> None:
     result = json.loads(run("rules", "list", "--format", "json").stdout)
     national = set(load_rules().layer("national"))
     assert {r["id"] for r in result} == national
+
+
+def test_check_help_lists_every_format_and_the_new_options() -> None:
+    result = runner.invoke(app, ["check", "--help"], env={"COLUMNS": "400"})  # no wrapping inside names
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    for name in ("--workers", "--fail-on", "--summary", "--status", "--config", "--progress"):
+        assert name in text
+    from yiyang_rules.render import RENDERERS  # noqa: PLC0415
+
+    for fmt in RENDERERS:
+        assert fmt in text
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--workers", "0"], "--workers"),
+        (["--lang", "fr"], "'fr' is not one of"),
+        (["--fail-on", "never"], "'never' is not one of"),
+        (["--status", "ok"], "--status 'ok'"),
+    ],
+)
+def test_bad_check_options_exit_2_before_reading_anything(tmp_path: Path, args: list[str], expected: str) -> None:
+    target = tmp_path / "out.json"
+    result = run("check", "no-such-input.json", "-o", target, *args)
+    assert result.exit_code == 2
+    assert expected in " ".join(result.stderr.split())
+    assert "no-such-input.json" not in result.stderr  # refused before any input was read
+    assert not target.exists()
+
+
+def test_escape_sequences_in_bad_input_never_reach_the_terminal(tmp_path: Path) -> None:
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text('{"\\u001b[31mred\\u0085": 1}\n', encoding="utf-8")
+    result = run("check", str(batch), "--lang", "en")
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr and "\x85" not in result.stderr
+    assert "\\x1b[31mred\\x85" in result.stderr
+
+
+def test_json_lines_output_keeps_one_record_per_line_whatever_the_strings_hold(tmp_path: Path) -> None:
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text('{"\\u2028": 1}\n{"\\u0085": 2}\n', encoding="utf-8")
+    result = run("check", str(batch), "--format", "json")
+    assert result.exit_code == 2
+    lines = result.stdout.splitlines()  # str.splitlines also breaks at U+0085, U+2028, U+2029
+    assert [json.loads(line)["source"]["line"] for line in lines] == [1, 2]

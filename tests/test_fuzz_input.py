@@ -215,10 +215,13 @@ def test_cli_jsonl_exits_0_1_or_2_and_accounts_for_every_line(tmp_path_factory: 
     )
     stderr = done.stderr.decode("utf-8", "replace")
     assert done.returncode in (0, 1, 2) and "Traceback" not in stderr, stderr
-    reports = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines() if line.strip()]
+    records = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines() if line.strip()]
     bad_lines = {int(n) for n in re.findall(re.escape(str(path)) + r":(\d+)", stderr)}
     expected_bad = {number for number, line in enumerate(lines, start=1) if line.strip()}
-    assert len(reports) + len(bad_lines) == len(expected_bad), (len(reports), sorted(bad_lines), stderr[-500:])
+    # One output record per non-blank line, in order: a report, or an error record in its place.
+    assert [r["source"]["line"] for r in records] == sorted(expected_bad), stderr[-500:]
+    errors = {r["source"]["line"] for r in records if "error" in r}
+    assert errors == bad_lines, (sorted(errors), sorted(bad_lines), stderr[-500:])
     assert (done.returncode == 2) == bool(bad_lines)
     # The library judges each line the same way the command line did.
     library_bad = {

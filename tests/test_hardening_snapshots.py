@@ -93,8 +93,12 @@ def test_one_cli_batch_of_the_whole_corpus_reports_every_file() -> None:
     names = sorted(EXPECTED)
     done = _cli("check", *(CORPUS / n for n in names), "--format", "json")
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    reports = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
-    assert len(reports) == sum(1 for n in names if EXPECTED[n]["exit"] != 2)
+    records = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    # One record per file in input order: a report, or an error record in the bad file's place.
+    assert [r["source"]["file"] for r in records] == [str(CORPUS / n) for n in names]
+    assert [n for n, r in zip(names, records, strict=True) if "error" in r] == [
+        n for n in names if EXPECTED[n]["exit"] == 2
+    ]
     for name in names:
         if EXPECTED[name]["exit"] == 2:
             assert str(CORPUS / name) in done.stderr, name

@@ -71,7 +71,7 @@ def test_the_template_has_every_sheet_in_order() -> None:
     book = template()
     assert book.sheetnames == [
         "说明", "机构信息", "活动记录", "入住老年人", "老年人评估", "隐患台账", "中医适宜技术", "签约协议",
-        "质量指标", "制度与设施", "下拉选项",
+        "质量指标", "制度与设施", "豁免", "下拉选项",
     ]  # fmt: skip
     assert book["下拉选项"].sheet_state == "hidden"
     english = template("beijing", "en")

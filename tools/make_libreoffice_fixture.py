@@ -137,7 +137,9 @@ def filled() -> bytes:
             ["H2", "2026/6/1", "2026/6/3", None, None, None, None, None],
         ],
     )
-    _rows(book["签约协议"], [["2026-001", "朝阳区某社区卫生服务中心", "2026/1/10", "2026/1/25", None, None, None, "√", "×"]])
+    # 本机构在协议中的角色 left blank: unknown, as most ledgers have it
+    agreement = ["2026-001", "朝阳区某社区卫生服务中心", None, "2026/1/10", "2026/1/25", None, None, None, "√", "×"]
+    _rows(book["签约协议"], [agreement])
     quality = book["质量指标"]
     _item(quality, "压疮统计：入住老年人数", 40)
     _item(quality, "压疮统计：新发Ⅱ度及以上压疮人数", "1")

@@ -51,7 +51,7 @@ from .vocabulary import where_to_fill_all
 SnapshotInput = Snapshot | Mapping[str, Any] | str | bytes | Path
 
 
-_EMPTY = InputProblem("", "the input is empty: nothing to check", "输入为空：没有可检查的内容")
+EMPTY_INPUT = InputProblem("", "the input is empty: nothing to check", "输入为空：没有可检查的内容")
 _NO_FILE = InputProblem("", "no such file (or not a regular file)", "文件不存在（或不是普通文件）")
 
 
@@ -63,7 +63,7 @@ def parse_snapshot(data: str | bytes, source: str = "<snapshot>", limits: Limits
         raise _too_large(source, len(data), limits)
     text = check_encoding(data, source) if isinstance(data, bytes) else data.removeprefix("\ufeff")
     if not text.strip():
-        raise InputError(source, [_EMPTY])
+        raise InputError(source, [EMPTY_INPUT])
     # One pass that keeps nothing (duplicate keys, depth, huge numbers), then pydantic's own parser
     # builds the model: the document never exists as a tree of Python dicts.
     scan_json(text, source, limits)

@@ -11,7 +11,9 @@ from .rulefile import Level
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Output models: every field is always written, so the schema (schemas/report.schema.json,
+    # serialisation mode) lists every field as required, null where it may be null.
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
 
 class Text(_Out):
@@ -60,6 +62,8 @@ class ExemptionOutcome(_Out):
 
 
 class Finding(_Out):
+    """One rule's verdict on one snapshot, with the evidence and the cited articles."""
+
     rule_id: str
     rule_version: str
     status: Status
@@ -100,6 +104,9 @@ class SourceRef(_Out):
 
 
 class Report(_Out):
+    """One snapshot's report: one finding per rule the jurisdiction holds (``yiyang check --format
+    json`` prints one per line; ``source`` is set when the snapshot came from a file)."""
+
     report_version: Literal["1"] = "1"
     engine: EngineInfo
     jurisdiction: list[str]

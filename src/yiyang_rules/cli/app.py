@@ -1,35 +1,46 @@
 """The ``yiyang`` command line (contract section 4).
 
-Exit codes: 0 no mandatory obligation is non_compliant; 1 at least one is; 2 the input or the
-command is wrong (a clear message on stderr naming the file and the field path, never a traceback).
-In a batch, every snapshot that can be checked is checked; a bad one is reported and makes the
-exit code 2 at the end.
+Exit codes: 0 no mandatory obligation is non_compliant; 1 at least one is (``--fail-on`` widens
+this); 2 the input or the command is wrong, or the output could not be written (a clear message on
+stderr naming the file and the field path, never a traceback). 2 outranks 1. In a batch, every
+snapshot that can be checked is checked; a bad one is reported and makes the exit code 2 at the
+end. The batch pipeline is in :mod:`.batch`; this module only parses options.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from .. import __version__
 from ..catalog import NATIONAL, Catalog, load_pack
+from ..checks.base import Status
 from ..engine import Engine
-from ..errors import InputError, JurisdictionError, RuleCatalogError, YiyangError
+from ..errors import JurisdictionError, RuleCatalogError, YiyangError
 from ..jurisdiction import ACCEPTED_FORMS, layer_named, resolve_province
 from ..localtime import parse_local_date
 from ..render import RENDERERS
+from ..render.base import RenderOptions
+from .batch import EXIT_BAD_INPUT, CheckRun, UsageError, default_workers, run_check
+from .config import ConfigError, FailOn, Language, load_config
+from .output import _silence_stdout, use_utf8_stdio
 from .rules_views import Lang, ListFormat, ShowFormat, diff_json, diff_text, list_json, list_table, show_json, show_text
 
-EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
 RULES_HELP = "a rules folder (a pack from another repository is read over the bundled rules)"
+
+if TYPE_CHECKING:
+    from ..exemptions import Exemption
+
+    OutputFormat = str
+else:
+    # The formats are the renderer registry's names; an enum makes typer list them and refuse others.
+    OutputFormat = StrEnum("OutputFormat", {name: name for name in RENDERERS})
 
 app = typer.Typer(
     name="yiyang",
@@ -47,19 +58,13 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_BAD_INPUT)
 
 
-def _report_input_error(error: InputError, lang: str = "en") -> None:
-    for problem in error.problems:
-        where = f"{problem.path}: " if problem.path else ""
-        typer.echo(f"error: {error.source}: {where}{problem.message(lang)}", err=True)
-
-
-def _load_engine(jurisdiction: str | None, rules_dir: Path | None = None) -> Engine:
+def _load_engine(jurisdiction: str | None, where: str = "--jurisdiction", rules_dir: Path | None = None) -> Engine:
     if rules_dir is not None and not rules_dir.is_dir():
         raise _fail(f"--rules {rules_dir}: no such rules directory")
     try:
         return Engine.load(jurisdiction, rules_dir)
     except JurisdictionError as exc:
-        raise _fail(f"--jurisdiction: {exc}") from None
+        raise _fail(f"{where}: {exc}") from None
     except RuleCatalogError as exc:
         raise _fail(f"the rule files do not load (run `yiyang rules validate`):\n{exc}") from None
 
@@ -73,97 +78,120 @@ def _as_of(text: str | None) -> date | None:
         raise _fail(f"--as-of {text!r} is not a date; use YYYY-MM-DD") from None
 
 
-@dataclass(frozen=True)
-class _Item:
-    source: str
-    data: bytes
-
-
-def _snapshot_items(path: Path) -> Iterator[_Item | InputError]:
-    """The snapshots of one file: a .jsonl file gives one per line, streamed."""
-    if not path.is_file():
-        yield InputError(str(path), ["no such file"])
-        return
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".et", ".ods"):
-        from ..workbook.reader import workbook_json  # noqa: PLC0415 - openpyxl only for workbooks
-
-        try:
-            yield _Item(str(path), workbook_json(path, str(path)))
-        except InputError as exc:
-            yield exc
-        return
-    if path.suffix.lower() == ".jsonl":
-        with path.open("rb") as handle:
-            for number, line in enumerate(handle, start=1):
-                if line.strip():
-                    yield _Item(f"{path}:{number}", line)
-        return
-    try:
-        yield _Item(str(path), path.read_bytes())
-    except OSError as exc:
-        yield InputError(str(path), [f"cannot read the file: {exc.strerror}"])
-
-
-@contextmanager
-def _output(path: Path | None) -> Iterator[TextIO]:
-    if path is None:
-        yield sys.stdout
-        return
-    try:
-        handle = path.open("w", encoding="utf-8")
-    except OSError as exc:
-        raise _fail(f"--output {path}: {exc.strerror}") from None
-    with handle:
-        yield handle
+def _statuses(text: str | None) -> frozenset[Status] | None:
+    if text is None:
+        return None
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    known = {s.value: s for s in Status}
+    unknown = [n for n in names if n not in known]
+    if unknown or not names:
+        raise _fail(f"--status {text!r}: use a comma-separated list of {', '.join(known)}")
+    return frozenset(known[n] for n in names)
 
 
 @app.command()
 def check(
-    snapshots: Annotated[list[Path], typer.Argument(help="snapshot .json files, or .jsonl with one per line")],
+    snapshots: Annotated[
+        list[str],
+        typer.Argument(
+            help="snapshot .json files, .jsonl batches (one per line), folders, .xlsx workbooks, or - for stdin",
+            show_default=False,
+        ),
+    ],
     jurisdiction: Annotated[
         str | None,
         typer.Option("--jurisdiction", "-j", help="national, or a province (default: the snapshot's own)"),
     ] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="evaluation date YYYY-MM-DD")] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help=f"one of: {', '.join(RENDERERS)}")] = "table",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="write here instead of stdout")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="zh or en, for table, markdown and sarif")] = "zh",
-    exemptions_file: Annotated[Path | None, typer.Option("--exemptions", help="YAML file of exemptions")] = None,
+    output_format: Annotated[
+        OutputFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="output format (default: table)",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="write here instead of stdout (replaced only on success)")
+    ] = None,
+    lang: Annotated[Language | None, typer.Option("--lang", help="language of the report (default: zh)")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help="show only findings with these statuses, e.g. non_compliant,insufficient_data"),
+    ] = None,
+    summary: Annotated[bool, typer.Option("--summary", help="a roll-up: one row per institution and per rule")] = False,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option("--fail-on", help="what makes the exit code 1 (default: mandatory)", show_default=False),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="worker processes (default: the number of cores; 1: in process)"),
+    ] = None,
+    progress: Annotated[
+        bool | None,
+        typer.Option("--progress/--no-progress", help="progress bar on stderr (default: on a terminal)"),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="settings file (default: yiyang.toml or pyproject.toml, upwards)")
+    ] = None,
+    exemptions_file: Annotated[
+        Path | None, typer.Option("--exemptions", help="YAML file of approved exemptions (豁免/整改期)")
+    ] = None,
     exemption_max_months: Annotated[int, typer.Option(help="longest exemption allowed, in months")] = 12,
     rules_dir: Annotated[Path | None, typer.Option("--rules", help=RULES_HELP)] = None,
 ) -> None:
-    """Check snapshots; exit 1 when a mandatory obligation is not met, 2 on bad input."""
-    from .exemption_opts import ExemptionRun  # noqa: PLC0415 - only runs with --exemptions need it
+    """Check snapshots; exit 1 when an obligation --fail-on counts is not met, 2 on bad input."""
+    try:
+        settings = load_config(RENDERERS, explicit=config)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    where = "--jurisdiction" if jurisdiction else f"{settings.origin}: jurisdiction"
+    loaded: list[Engine] = []
 
-    renderer = RENDERERS.get(output_format)
-    if renderer is None:
-        raise _fail(f"--format {output_format!r} is unknown; use one of: {', '.join(RENDERERS)}")
-    if lang not in ("zh", "en"):
-        raise _fail(f"--lang {lang!r} is unknown; use zh or en")
-    day = _as_of(as_of)
-    engine = _load_engine(jurisdiction, rules_dir)
-    exemptions = ExemptionRun.load(exemptions_file, engine, exemption_max_months)
-    violated = bad_input = False
-    with _output(output) as out:
-        for path in snapshots:
-            for item in _snapshot_items(path):
-                if isinstance(item, InputError):
-                    _report_input_error(item, lang)
-                    bad_input = True
-                    continue
-                try:
-                    report = engine.check(item.data, as_of=day, source=item.source)
-                except InputError as exc:
-                    _report_input_error(exc, lang)
-                    bad_input = True
-                    continue
-                report = exemptions.apply(report)
-                out.write(renderer.render(report, lang) + exemptions.section(report, output_format, lang))
-                violated = violated or bool(report.mandatory_violations)
-    exemptions.finish()
-    if bad_input:
-        raise typer.Exit(EXIT_BAD_INPUT)
-    raise typer.Exit(EXIT_VIOLATION if violated else EXIT_OK)
+    def engine() -> Engine:
+        if not loaded:
+            loaded.append(_load_engine(jurisdiction or settings.jurisdiction, where, rules_dir))
+        return loaded[0]
+
+    exemptions: tuple[Exemption, ...] = ()
+    if exemptions_file is not None:
+        from .exemption_opts import ExemptionRun  # noqa: PLC0415 - only runs with --exemptions need it
+
+        exemptions = ExemptionRun.load(exemptions_file, engine(), exemption_max_months).exemptions
+    run = CheckRun(
+        inputs=tuple(snapshots),
+        format=str(output_format or settings.format or "table"),
+        options=RenderOptions(
+            lang="en" if (lang or settings.lang) is Language.en else "zh",
+            statuses=_statuses(status),
+            summary=summary,
+            color=_color(output),
+            fail_on=(fail_on or settings.fail_on or FailOn.mandatory).value,
+        ),
+        jurisdiction=jurisdiction or settings.jurisdiction,
+        as_of=_as_of(as_of),
+        output=output,
+        fail_on=fail_on or settings.fail_on or FailOn.mandatory,
+        workers=workers or settings.workers or default_workers(),
+        progress=progress,
+        exemptions=exemptions,
+        exemption_max_months=exemption_max_months,
+        rules_dir=rules_dir,
+    )
+    try:
+        code = run_check(run, load_engine=engine)
+    except UsageError as exc:
+        raise _fail(str(exc)) from None
+    raise typer.Exit(code)
+
+
+def _color(output: Path | None) -> bool:
+    """Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if output is not None and str(output) != "-":
+        return False
+    return sys.stdout is not None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def _catalog(engine: Engine, jurisdiction: str | None) -> Catalog:
@@ -185,7 +213,7 @@ def list_rules(
     rules_dir: Annotated[Path | None, typer.Option("--rules", help=RULES_HELP)] = None,
 ) -> None:
     """The rules a jurisdiction holds."""
-    catalog = _catalog(_load_engine(None, rules_dir), jurisdiction)
+    catalog = _catalog(_load_engine(None, rules_dir=rules_dir), jurisdiction)
     typer.echo(list_json(catalog) if output_format is ListFormat.JSON else list_table(catalog, lang))
 
 
@@ -199,7 +227,7 @@ def show_rule(
     rules_dir: Annotated[Path | None, typer.Option("--rules", help=RULES_HELP)] = None,
 ) -> None:
     """A rule's citations with quotes, applicability, version history and examples."""
-    engine = _load_engine(None, rules_dir)
+    engine = _load_engine(None, rules_dir=rules_dir)
     first = _catalog(engine, jurisdiction)
     order = [first, *(c for c in engine.catalogs.values() if c is not first)]
     rule = next((found for catalog in order if (found := catalog.get(rule_id)) is not None), None)
@@ -287,18 +315,39 @@ def version() -> None:
 
 
 def main() -> None:
-    """Console entry point: domain errors become exit 2 with a message, never a traceback."""
+    """Console entry point: domain errors become exit 2 with a message, never a traceback; so does
+    output that cannot be written (a closed pipe, a full disk), which is never a violation (1)."""
+    use_utf8_stdio()
     try:
         app()
+    except SystemExit as exc:
+        # typer (like click) turns a closed stdout pipe into exit 1 and wraps stdout in a
+        # PacifyFlushWrapper: recognise that, and say what happened with exit 2 instead.
+        if exc.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            _closed_pipe()
+        raise
     except YiyangError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     except KeyboardInterrupt:
         sys.exit(130)
     except BrokenPipeError:
-        # The reader went away (`yiyang check batch.jsonl | head`): stop quietly, as Unix tools do.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(EXIT_VIOLATION)
+        _closed_pipe()
+    except OSError as exc:  # writing the output failed (a full disk, a device error), or a file read
+        if exc.filename is None:
+            _silence_stdout()
+            typer.echo(f"error: stdout: cannot write: {exc.strerror or exc}", err=True)
+        else:
+            typer.echo(f"error: {exc.filename}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _closed_pipe() -> NoReturn:
+    # The reader went away (`yiyang rules list | head`). The output is incomplete: exit 2 with a
+    # message; stdout is pointed at /dev/null so the interpreter's last flush stays quiet.
+    _silence_stdout()
+    sys.stderr.write("error: stdout: the reader closed the pipe before the output was complete\n")
+    sys.exit(EXIT_BAD_INPUT)
 
 
 # Workbook commands (template, import, export, rules facts) live in their own module.

@@ -100,11 +100,31 @@ def import_workbook(
     except InputError as exc:
         report_problems(exc, lang)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    _note_exemptions(workbook, lang)
     text = json.dumps(snapshot.model_dump(mode="json", exclude_unset=True), ensure_ascii=False, indent=2) + "\n"
     if output is None:
         sys.stdout.write(text)
     else:
         _write_bytes(output, text.encode())
+
+
+def _note_exemptions(workbook: Path, lang: str) -> None:
+    """A snapshot has no exemptions: rows on the 豁免 sheet are left out of the JSON, and said so."""
+    from ..workbook.exemptions_sheet import exemption_row_count  # noqa: PLC0415
+
+    count = exemption_row_count(workbook)
+    if not count:
+        return
+    if lang == "zh":
+        message = (
+            f"「豁免」表有 {count} 行豁免，豁免不属于快照，未写入 JSON；检查时 yiyang check {workbook} 会应用这些豁免"
+        )
+    else:
+        message = (
+            f"the Exemptions sheet has {count} rows; exemptions are not part of a snapshot and are left out of "
+            f"the JSON; `yiyang check {workbook}` applies them"
+        )
+    typer.echo(f"note: {workbook}: {message}", err=True)
 
 
 def export(

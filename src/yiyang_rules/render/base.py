@@ -17,6 +17,7 @@ from ..errors import InputError
 from ..report import Report, SourceRef
 
 Lang = Literal["zh", "en"]
+FailOn = Literal["mandatory", "recommended", "insufficient"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class RenderOptions:
     # Terminal width for the table (None: ask the terminal), and whether to colour it.
     width: int | None = None
     color: bool = False
+    # What fails the run (``--fail-on``): formats with a pass/fail notion (JUnit) fail exactly these.
+    fail_on: FailOn = "mandatory"
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from ..engine import Engine
 from ..errors import InputError, JurisdictionError, RuleCatalogError
 from ..jurisdiction import ACCEPTED_FORMS, layer_named
 from ..localtime import parse_local_date
+from ..render.json_lines import one_line
 from ..report import EngineInfo, SourceRef, Text
 from .access import ACCESS_LOGGER, AccessLogMiddleware, json_logger, log_event, log_internal_error
 from .docs_page import render_docs
@@ -196,12 +197,12 @@ async def check(request: Request) -> Response:
             422, "invalid_snapshot", "快照有误，见 problems", "the snapshot is not valid; see problems", exc.problems
         ) from None
     # The same bytes as one line of `yiyang check --format json`.
-    return Response(report.model_dump_json() + "\n", media_type=JSON)
+    return Response(one_line(report.model_dump_json()) + "\n", media_type=JSON)
 
 
 def _line_error(number: int, problems: list[ProblemOut]) -> bytes:
     record = BatchLineError(source=SourceRef(file=REQUEST_FILE, line=number), error=LineErrorDetail(problems=problems))
-    return record.model_dump_json().encode() + b"\n"
+    return one_line(record.model_dump_json()).encode() + b"\n"
 
 
 _OVER_LIMIT = object()  # the reader's mark: the body went over the batch limit
@@ -317,7 +318,7 @@ class BatchEndpoint:
             log_internal_error(exc, "POST", "/v1/check/batch")
             return _line_error(number, [ProblemOut(path="", message=internal_error().body.error.message)])
         located = report.model_copy(update={"source": SourceRef(file=REQUEST_FILE, line=number)})
-        return located.model_dump_json().encode() + b"\n"
+        return one_line(located.model_dump_json()).encode() + b"\n"
 
 
 def _over(limit: int, what: str) -> ProblemOut:

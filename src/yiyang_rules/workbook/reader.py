@@ -27,6 +27,7 @@ from ..jurisdiction import province_of
 from ..snapshot import Snapshot
 from ..vocabulary import FIELD_LABELS, Label, generic_path
 from .cells import CellError, FormulaError, is_blank, normal, reader, shown
+from .exemptions_sheet import EXEMPTIONS, is_exemptions_sheet
 from .layout import CellKind, Column, Layout, RecordSheet, all_record_sheets, layout
 from .names import FACT_COLUMNS, IGNORED_SHEETS, VALUES_HEADER, sheet_title
 
@@ -421,7 +422,8 @@ def _read(book: Any, source: str) -> Snapshot:
     for order, ws in enumerate(book.worksheets):
         name = ws.title
         key = normal(name)
-        if key in ignored or name.startswith(_SKIP_PREFIX):
+        # The 豁免 sheet is not part of the snapshot: exemptions_sheet reads it for `check`.
+        if key in ignored or name.startswith(_SKIP_PREFIX) or is_exemptions_sheet(name):
             continue
         handler = handlers.get(key)
         if handler is None:
@@ -496,7 +498,12 @@ def _gather_lists(
 
 def _known_sheets() -> list[Label]:
     spec = layout()
-    return [*(label for label, _ in spec.values_sheets), *(r.label for r in all_record_sheets()), spec.fact_sheet]
+    return [
+        *(label for label, _ in spec.values_sheets),
+        *(r.label for r in all_record_sheets()),
+        spec.fact_sheet,
+        EXEMPTIONS,
+    ]
 
 
 def _merge(target: dict[str, Any], values: dict[str, Any]) -> None:
@@ -663,6 +670,11 @@ def _validate(rd: _Reader, data: dict[str, Any]) -> Snapshot | None:
         rd.out.add(ref, where, f"无法确定所在省份：{exc}", str(exc))
         return None
     return snapshot
+
+
+def _read_snapshot(book: Any, source: str) -> Snapshot:
+    """The snapshot of an open workbook (for the 豁免 sheet's default institution id)."""
+    return _read(book, source)
 
 
 def workbook_json(content: bytes | Path, source: str | None = None) -> bytes:

@@ -31,6 +31,8 @@ from ..errors import InputError, InputProblem
 from ..jurisdiction import PROVINCES
 from ..snapshot import Snapshot
 from ..vocabulary import FIELD_LABELS, Label
+from .exemptions_sheet import COLUMNS as EXEMPTION_COLUMNS
+from .exemptions_sheet import EXEMPTIONS, INSTRUCTION
 from .layout import CellKind, Column, RecordSheet, enum_labels, layout
 from .names import FACT_COLUMNS, INSTRUCTIONS, LISTS, VALUES_COLUMNS, sheet_title
 from .needs import Need, needs
@@ -255,6 +257,44 @@ class _Writer:
         for letter, width in zip("ABCDEF", (14, 44, 8, 48, 36, 40), strict=True):
             ws.column_dimensions[letter].width = width
 
+    def exemptions_sheet(self, catalog: Catalog) -> None:
+        """The 豁免 sheet, always empty: a snapshot has no exemptions. Row 1 says how to fill it in,
+        row 2 is the header; the rule column offers the jurisdiction's rule ids."""
+        ws = self.book.create_sheet(self.text(EXEMPTIONS))
+        titles: list[tuple[str, bool, str | None]] = [
+            (c.header(self.lang), c.required, self.text(_HINTS[c.kind])) for c in EXEMPTION_COLUMNS
+        ]
+        self.head(ws, titles)
+        ws.insert_rows(1)
+        note = ws.cell(row=1, column=1, value=self.text(INSTRUCTION))
+        note.alignment = _WRAP
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(EXEMPTION_COLUMNS))
+        ws.row_dimensions[1].height = 48
+        ws.freeze_panes = "A3"
+        ws.auto_filter.ref = f"A2:{get_column_letter(len(EXEMPTION_COLUMNS))}2"
+        assert self.lists is not None
+        for col, column in enumerate(EXEMPTION_COLUMNS, start=1):
+            letter = get_column_letter(col)
+            cells = f"{letter}3:{letter}1048576"
+            if column.path == ("rule",):
+                rule = DataValidation(
+                    type="list", formula1=f"={self.lists.formula(r.id for r in catalog.rules)}", allow_blank=True
+                )
+                rule.errorStyle = "warning"
+                rule.error = (
+                    "不是本辖区的规则编号，请核对" if self.lang == "zh" else "not a rule id of this jurisdiction"
+                )
+                ws.add_data_validation(rule)
+                rule.add(cells)
+                ws.column_dimensions[letter].width = 34
+            elif column.kind is CellKind.DATE:
+                ws.column_dimensions[letter].number_format = _DATE_FORMAT
+                ws.column_dimensions[letter].width = 14
+            else:
+                # Text, so that 2026-04 typed in the 事项/期间 column stays a period, not 1 April.
+                ws.column_dimensions[letter].number_format = "@"
+                ws.column_dimensions[letter].width = 22
+
     def instructions(self, catalog: Catalog, sheets: list[tuple[Label, str]]) -> None:
         ws = self.book.active
         assert ws is not None
@@ -315,6 +355,10 @@ _SHEET_PURPOSE: dict[str, Label] = {
     "facts": Label(
         "本辖区规则需要的制度、设施和工作做法，逐项回答 是/否", "the systems, facilities and practices the rules need"
     ),
+    "exemptions": Label(
+        "可选：经批准的豁免（整改期），每行一项；检查时单独标明，不计入不合规（不属于快照，导入 JSON 时不含）",
+        "optional: approved exemptions, one per row; check shows them apart (not part of a snapshot)",
+    ),
 }
 
 
@@ -358,6 +402,8 @@ def write_workbook(snapshot: Snapshot | None, catalog: Catalog, lang: str = "zh"
         purposes.append((label, writer.text(_SHEET_PURPOSE["items"])))
     writer.fact_sheet(catalog, data)
     purposes.append((spec.fact_sheet, writer.text(_SHEET_PURPOSE["facts"])))
+    writer.exemptions_sheet(catalog)
+    purposes.append((EXEMPTIONS, writer.text(_SHEET_PURPOSE["exemptions"])))
     # The 说明 sheet's table of sheets, now that they exist.
     instructions = writer.book.worksheets[0]
     start = instructions.max_row + 1

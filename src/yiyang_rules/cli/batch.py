@@ -1,0 +1,550 @@
+"""The batch pipeline behind ``yiyang check``: read, check (in worker processes), render, write.
+
+``run_check(CheckRun)`` is the whole command without the option parsing, so other front ends and
+later options (exemptions, plans) extend one dataclass and one function.
+
+Order and memory: inputs are read lazily and cut into chunks; at most ``2 × workers`` chunks are in
+flight; results come back in input order. For the streaming formats (JSON Lines, table, Markdown)
+each report is rendered inside its worker and written as soon as the reports before it are, so the
+parent holds a few chunks of text, never the batch. The other formats (HTML, xlsx, JUnit, SARIF) are
+one document for the whole run and need every report at the end; ``--summary`` keeps counts only.
+
+Exit codes (the contract's, extended by ``--fail-on``), highest first:
+
+- 2: the command or an input was wrong, the report could not be written, or nothing was checked;
+- 1: a checked snapshot has a finding that ``--fail-on`` counts (by default a mandatory obligation
+  that is non_compliant);
+- 0: otherwise.
+
+A batch with both bad inputs and failing findings exits 2 and its last stderr line says both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..checks.base import Status
+from ..engine import Engine
+from ..errors import InputError, InputProblem
+from ..exemptions import (
+    DEFAULT_MAX_MONTHS,
+    Exemption,
+    apply_exemptions,
+    by_institution,
+    is_exempted,
+    unused_institutions,
+)
+from ..render import RENDERERS, Renderer
+from ..render.base import BatchItem, RenderOptions
+from ..render.exemptions_text import render_section
+from ..render.rollup import Rollup
+from ..render.text import printable
+from ..report import Report, SourceRef
+from ..rulefile import Level
+from .config import FailOn
+from .inputs import Entry, count_inputs, read_inputs
+from .output import OutputError, Sink
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
+
+# Snapshots per task sent to a worker: large enough that the hand-over costs little next to
+# checking (~4 ms a snapshot), small enough that memory stays a few MB per chunk in flight.
+CHUNK = 16
+# Chunks read ahead per worker: enough slack that this process, which also reads and writes, and
+# the workers rarely wait for each other, while a batch of any size holds a few MB (8 × 16 reports
+# of ~40 KB per worker).
+IN_FLIGHT_PER_WORKER = 8
+# Below this many snapshots the batch is checked in this process: starting a worker (an interpreter,
+# the imports and the rules: about 0.5 s of CPU each) costs more than it saves. Measured with
+# bench/run.py (see bench/README.md): 300 snapshots took longer with two workers than with one.
+PARALLEL_FROM = 500
+
+
+# Text formats that get an exemptions section after each report (JSON and SARIF carry them as data);
+# the value says whether it is Markdown.
+_EXEMPTION_SECTIONS = {"table": False, "markdown": True}
+
+
+class UsageError(Exception):
+    """The command line asks for something impossible; the message says what to do instead."""
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """Everything ``yiyang check`` was asked to do, options already resolved."""
+
+    inputs: tuple[str, ...]
+    format: str = "table"
+    options: RenderOptions = field(default_factory=RenderOptions)
+    jurisdiction: str | None = None
+    as_of: date | None = None
+    output: Path | None = None
+    fail_on: FailOn = FailOn.mandatory
+    workers: int = 1
+    # None: a progress bar when stderr is a terminal and the reports do not go to that terminal.
+    progress: bool | None = None
+    rules_dir: Path | None = None
+    # Batches smaller than this are checked in this process whatever ``workers`` says.
+    parallel_from: int = PARALLEL_FROM
+    # Approvals (``--exemptions FILE``) applied to every report of the run, by institution id; a
+    # workbook's own 豁免 sheet adds to them for its report.
+    exemptions: tuple[Exemption, ...] = ()
+    exemption_max_months: int = DEFAULT_MAX_MONTHS
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What one input counts towards the exit code."""
+
+    error: bool = False
+    mandatory: bool = False  # a mandatory obligation is non_compliant
+    recommended: bool = False  # a recommended obligation is non_compliant
+    insufficient: bool = False  # some finding lacks the data to judge
+
+    def fails(self, fail_on: FailOn) -> bool:
+        if fail_on is FailOn.mandatory:
+            return self.mandatory
+        if fail_on is FailOn.recommended:
+            return self.mandatory or self.recommended
+        return self.mandatory or self.recommended or self.insufficient
+
+
+def verdict_of(item: BatchItem) -> Verdict:
+    if item.report is None:
+        return Verdict(error=True)
+    findings = item.report.findings
+    # An exempted violation keeps its status in the report but counts towards no exit code.
+    violations = [f for f in findings if f.status is Status.NON_COMPLIANT and not is_exempted(f)]
+    return Verdict(
+        mandatory=any(f.level is Level.MANDATORY for f in violations),
+        recommended=any(f.level is not Level.MANDATORY for f in violations),
+        insufficient=any(f.status is Status.INSUFFICIENT_DATA for f in findings),
+    )
+
+
+@dataclass(frozen=True)
+class Result:
+    """One input after checking, as it crosses from a worker: the report (when the parent needs
+    it), the error (as plain data: an exception does not survive pickling with its fields), and the
+    rendered text (when the worker rendered it)."""
+
+    source: SourceRef
+    verdict: Verdict
+    report: Report | None = None
+    error_source: str | None = None
+    problems: tuple[InputProblem, ...] = ()
+    text: str | None = None
+    institution: str | None = None  # whose report it is: exemptions for no institution of the run are reported
+
+    @property
+    def item(self) -> BatchItem:
+        if self.report is not None:
+            return BatchItem(source=self.source, report=self.report)
+        return BatchItem(source=self.source, error=InputError(self.error_source or "", self.problems))
+
+
+@dataclass(frozen=True)
+class WorkerSetup:
+    """What a worker needs to check and (for streaming formats) render, sent once per worker."""
+
+    jurisdiction: str | None
+    as_of: date | None
+    rules_dir: Path | None
+    render_format: str | None  # render in the worker with this format's render_one
+    options: RenderOptions
+    keep_reports: bool  # send reports back (whole-run formats, --summary)
+    exemptions: Mapping[str, tuple[Exemption, ...]] = field(default_factory=dict)  # by institution id
+    exemption_max_months: int = DEFAULT_MAX_MONTHS
+
+
+def check_entry(
+    engine: Engine,
+    entry: Entry,
+    as_of: date | None,
+    exemptions: Mapping[str, tuple[Exemption, ...]] | None = None,
+    max_months: int = DEFAULT_MAX_MONTHS,
+) -> BatchItem:
+    """One input's report, or its error: never an exception, whatever goes wrong inside."""
+    if isinstance(entry, BatchItem):
+        return entry
+    label = entry.label
+    try:
+        report = engine.check(entry.data, as_of=as_of, source=label)
+    except InputError as exc:
+        return BatchItem(source=entry.source, error=exc)
+    except RecursionError:
+        problem = InputProblem("", "nested too deeply to check", "嵌套层级过深，无法检查")
+        return BatchItem(source=entry.source, error=InputError(label, [problem]))
+    except Exception as exc:  # one input must never stop the batch
+        problem = InputProblem(
+            "", f"could not be checked: {type(exc).__name__}: {exc}", f"无法检查：{type(exc).__name__}: {exc}"
+        )
+        return BatchItem(source=entry.source, error=InputError(label, [problem]))
+    report = report.model_copy(update={"source": entry.source})
+    granted = (exemptions or {}).get(report.institution.id, ())
+    if entry.workbook is not None:
+        try:
+            granted += _sheet_exemptions(engine, entry.workbook, report.institution.id, max_months)
+        except InputError as exc:  # a wrong 豁免 row: named by its cell, like any other bad cell
+            return BatchItem(source=entry.source, error=exc)
+    if granted:
+        report = apply_exemptions(report, granted)
+    return BatchItem(source=entry.source, report=report)
+
+
+def _sheet_exemptions(engine: Engine, workbook: Path, institution: str, max_months: int) -> tuple[Exemption, ...]:
+    from ..workbook.exemptions_sheet import read_workbook_exemptions  # noqa: PLC0415 - workbooks only
+
+    known = {rule.id for catalog in engine.catalogs.values() for rule in catalog.rules}
+    return read_workbook_exemptions(
+        workbook, known, source=str(workbook), institution=institution, max_months=max_months
+    )
+
+
+def process_entry(engine: Engine, setup: WorkerSetup, entry: Entry) -> Result:
+    item = check_entry(engine, entry, setup.as_of, setup.exemptions, setup.exemption_max_months)
+    verdict = verdict_of(item)
+    text = None
+    if setup.render_format is not None:
+        render_one = RENDERERS[setup.render_format].render_one
+        assert render_one is not None, "only streaming formats render in the worker"
+        try:
+            text = render_one(item, setup.options)
+            if setup.exemptions and item.report is not None and setup.render_format in _EXEMPTION_SECTIONS:
+                markdown = _EXEMPTION_SECTIONS[setup.render_format]
+                text += render_section(item.report, setup.options.lang, markdown=markdown)
+        except Exception as exc:  # a renderer bug must not lose the other inputs
+            label = item.error.source if item.error else str(entry.source.file)
+            problem = InputProblem("", f"could not be rendered: {type(exc).__name__}: {exc}")
+            item = BatchItem(source=item.source, error=InputError(label, [problem]))
+            verdict = Verdict(error=True)
+            try:
+                text = render_one(item, setup.options)
+            except Exception:  # the error is on stderr all the same; the output keeps going
+                text = ""
+    keep = setup.keep_reports or setup.render_format is None
+    if item.error is not None:
+        return Result(item.source, verdict, None, item.error.source, item.error.problems, text)
+    assert item.report is not None
+    institution = item.report.institution.id
+    return Result(item.source, verdict, item.report if keep else None, text=text, institution=institution)
+
+
+# One engine per worker process, compiled by the initializer, used for every chunk it is given.
+_WORKER: tuple[Engine, WorkerSetup] | None = None
+
+
+def _init_worker(setup: WorkerSetup) -> None:
+    global _WORKER  # noqa: PLW0603 - the per-process engine is the point of the initializer
+    # Ctrl-C goes to the whole process group; the parent stops the pool, the workers stay quiet.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER = (Engine.load(setup.jurisdiction, setup.rules_dir), setup)
+
+
+def _work(chunk: Sequence[Entry]) -> list[Result]:
+    assert _WORKER is not None, "the initializer did not run"
+    engine, setup = _WORKER
+    return [process_entry(engine, setup, entry) for entry in chunk]
+
+
+def _started() -> bool:
+    """A task that returns as soon as a worker is up: the parent's sign that work can be handed over."""
+    return _WORKER is not None
+
+
+def _chunks(entries: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
+    iterator = iter(entries)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def in_process(entries: Iterable[Entry], setup: WorkerSetup, engine: Engine) -> Iterator[Result]:
+    for entry in entries:
+        yield process_entry(engine, setup, entry)
+
+
+def in_workers(
+    entries: Iterable[Entry], setup: WorkerSetup, workers: int, local: Callable[[], Engine]
+) -> Iterator[Result]:
+    """Results in input order from ``workers`` processes (this one and ``workers - 1`` started ones),
+    with at most ``IN_FLIGHT_PER_WORKER × workers`` chunks read and not yet written. If a worker dies
+    (killed, out of memory) or its result cannot be sent back, its chunk is checked here instead, so
+    no input is lost."""
+    # Imported here: a one-snapshot run never pays for them.
+    import multiprocessing  # noqa: PLC0415
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
+    # spawn, not fork: the parent may run a progress-bar thread, and fork with threads can deadlock.
+    context = multiprocessing.get_context("spawn")
+    # This process is one of the ``workers``: it checks every ``workers``-th chunk itself as it reads
+    # it, so it starts checking at once (no waiting for a worker to start) and one interpreter fewer
+    # is started.
+    pool = ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_init_worker, initargs=(setup,))
+    # Each chunk with its results: computed here, a worker's future, or None for a chunk to check here
+    # when its turn comes (the pool was broken when it was read).
+    pending: deque[tuple[list[Entry], list[Result] | Future[list[Result]] | None]] = deque()
+
+    def here(chunk: list[Entry]) -> list[Result]:
+        engine = local()
+        return [process_entry(engine, setup, entry) for entry in chunk]
+
+    def collect() -> list[Result]:
+        chunk, outcome = pending.popleft()
+        if isinstance(outcome, list):
+            return outcome
+        # A chunk no worker has started yet is checked here rather than waited for.
+        if outcome is not None and (outcome.done() or not outcome.cancel()):
+            try:
+                return outcome.result()
+            except Exception:  # a dead worker (BrokenProcessPool) or a result that could not cross back
+                pass
+        return here(chunk)
+
+    # Until a worker has started (about half a second: an interpreter, the imports, the rules), this
+    # process checks every chunk itself instead of queueing work nobody can take yet.
+    started = pool.submit(_started)
+    finished = False
+    try:
+        for index, chunk in enumerate(_chunks(entries, CHUNK)):
+            outcome: list[Result] | Future[list[Result]] | None = None
+            if index % workers == 0 or not started.done():
+                outcome = here(chunk)
+            else:
+                with contextlib.suppress(BrokenProcessPool):
+                    outcome = pool.submit(_work, chunk)
+            pending.append((chunk, outcome))
+            while len(pending) >= IN_FLIGHT_PER_WORKER * workers:
+                yield from collect()
+        while pending:
+            yield from collect()
+        finished = True
+    finally:
+        pool.shutdown(wait=finished, cancel_futures=not finished)
+
+
+def results(
+    run: CheckRun, setup: WorkerSetup, entries: Iterator[Entry], engine: Callable[[], Engine]
+) -> Iterator[Result]:
+    """In this process for one worker or a small batch, else in worker processes."""
+    if run.workers <= 1:
+        yield from in_process(entries, setup, engine())
+        return
+    head = list(islice(entries, run.parallel_from))
+    if len(head) < run.parallel_from:
+        yield from in_process(head, setup, engine())
+        return
+    yield from in_workers(_prepend(head, entries), setup, run.workers, engine)
+
+
+def _prepend(head: list[Entry], rest: Iterator[Entry]) -> Iterator[Entry]:
+    yield from head
+    yield from rest
+
+
+@dataclass
+class Tally:
+    inputs: int = 0
+    errors: int = 0
+    failing: int = 0
+
+
+def _stderr(line: str) -> None:
+    if sys.stderr is None:  # started with stderr closed: the exit code still tells
+        return
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except OSError:  # stderr gone too (a closed pipe): the exit code still tells
+        pass
+
+
+def report_problems(result: Result, lang: str = "zh") -> None:
+    """Every problem of a bad input on stderr, in the run's language, with the field path or cell."""
+    for problem in result.problems:
+        where = f"{problem.path}: " if problem.path else ""
+        # Paths and messages quote the input (an unknown key, a bad value): control characters and
+        # escape sequences in it are shown, never sent to the terminal.
+        _stderr(printable(f"error: {result.error_source}: {where}{problem.message(lang)}"))
+
+
+def _progress(run: CheckRun) -> AbstractContextManager[Callable[[], None]]:
+    wanted = run.progress
+    if wanted is None:
+        to_terminal = run.output is None or str(run.output) == "-"
+        wanted = (
+            sys.stderr is not None
+            and sys.stderr.isatty()
+            and not (to_terminal and sys.stdout is not None and sys.stdout.isatty())
+        )
+    if not wanted:
+        return nullcontext(lambda: None)
+    return _ProgressBar(count_inputs(run.inputs))
+
+
+class _ProgressBar(AbstractContextManager[Callable[[], None]]):
+    """rich's progress bar on stderr, removed when the run ends."""
+
+    def __init__(self, total: int | None) -> None:
+        from rich.console import Console  # noqa: PLC0415 - only a terminal run pays for rich
+        from rich.progress import (  # noqa: PLC0415
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self._progress = Progress(
+            TextColumn("checking"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self._task = self._progress.add_task("check", total=total)
+
+    def __enter__(self) -> Callable[[], None]:
+        self._progress.start()
+        return lambda: self._progress.advance(self._task)
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+
+def _validate(run: CheckRun, renderer: Renderer) -> None:
+    to_stdout = run.output is None or str(run.output) == "-"
+    if to_stdout and sys.stdout is None:  # started with stdout closed (`>&-`)
+        raise UsageError("stdout is closed: there is nowhere to write the report; name a file with -o")
+    if renderer.binary and to_stdout:
+        raise UsageError(
+            f"--format {renderer.name} writes a binary file: name it with -o, e.g. -o report.{renderer.name}"
+        )
+    if run.options.summary and renderer.render_summary is None and not renderer.streaming:
+        usable = ", ".join(n for n, r in RENDERERS.items() if r.render_summary is not None)
+        raise UsageError(f"--summary is not available for --format {renderer.name}; use one of: {usable}")
+    if run.output is not None and not to_stdout:
+        refuse_output_over_inputs(run.output, run.inputs)
+
+
+def refuse_output_over_inputs(output: Path, inputs: Sequence[str]) -> None:
+    """``-o`` must not name an input (it would be destroyed before it is read), nor a snapshot-like
+    file inside an input folder (the next run would read the report as a snapshot)."""
+    from .inputs import FOLDER_SUFFIXES, STDIN  # noqa: PLC0415
+    from .output import same_file  # noqa: PLC0415
+
+    target = output.resolve()
+    for argument in inputs:
+        if argument == STDIN:
+            continue
+        path = Path(argument)
+        if same_file(path, output) or path.resolve() == target:
+            raise UsageError(f"-o {output} is one of the inputs; write the report to another file")
+        if path.is_dir() and output.suffix.lower() in FOLDER_SUFFIXES and target.is_relative_to(path.resolve()):
+            raise UsageError(
+                f"-o {output} lies inside the input folder {argument}, where the next run would read it as a "
+                "snapshot; write it elsewhere"
+            )
+
+
+def run_check(run: CheckRun, load_engine: Callable[[], Engine] | None = None) -> int:
+    """Run the whole check; messages go to stderr; returns the exit code. Raises UsageError (and
+    lets the engine's JurisdictionError and RuleCatalogError through) before anything is written."""
+    renderer = RENDERERS[run.format]
+    _validate(run, renderer)
+    loaded: list[Engine] = []
+
+    def engine() -> Engine:
+        if not loaded:
+            loaded.append(load_engine() if load_engine else Engine.load(run.jurisdiction, run.rules_dir))
+        return loaded[0]
+
+    engine()  # a bad -j or a broken rule pack is reported before any output exists
+    summary = run.options.summary and renderer.render_summary is not None
+    streaming = renderer.streaming and not summary
+    setup = WorkerSetup(
+        jurisdiction=run.jurisdiction,
+        as_of=run.as_of,
+        rules_dir=run.rules_dir,
+        render_format=run.format if streaming else None,
+        options=run.options,
+        keep_reports=not streaming,
+        exemptions=by_institution(run.exemptions),
+        exemption_max_months=run.exemption_max_months,
+    )
+    tally = Tally()
+    rollup = Rollup() if summary else None
+    collected: list[BatchItem] = []
+    institutions: set[str] = set()
+    try:
+        with Sink(run.output) as sink, _progress(run) as tick:
+            for result in results(run, setup, read_inputs(run.inputs), engine):
+                tally.inputs += 1
+                if result.verdict.error:
+                    tally.errors += 1
+                    report_problems(result, run.options.lang)
+                elif result.verdict.fails(run.fail_on):
+                    tally.failing += 1
+                if result.institution is not None:
+                    institutions.add(result.institution)
+                if result.text is not None:
+                    sink.write(result.text)
+                elif rollup is not None:
+                    rollup.add(result.item)
+                else:
+                    collected.append(result.item)
+                tick()
+            if tally.inputs == tally.errors and tally.errors == 0:
+                _stderr("error: no input: nothing was checked")
+                return EXIT_BAD_INPUT
+            if rollup is not None:
+                assert renderer.render_summary is not None
+                sink.write(renderer.render_summary(rollup, run.options))
+            elif not streaming:
+                sink.write(renderer.render(collected, run.options))
+    except OutputError as exc:
+        _stderr(f"error: {exc}")
+        return EXIT_BAD_INPUT
+    for exemption in unused_institutions(run.exemptions, institutions):
+        entry = exemption.entry
+        _stderr(
+            f"warning: {exemption.source}: exemption for {entry.rule} at institution {entry.institution!r} "
+            "matches nothing: no snapshot of this run is about that institution"
+        )
+    return _exit_code(run, tally)
+
+
+def _exit_code(run: CheckRun, tally: Tally) -> int:
+    checked = tally.inputs - tally.errors
+    if tally.errors:
+        also = ""
+        if tally.failing:
+            also = (
+                f"; {tally.failing} of the {checked} checked also fail --fail-on {run.fail_on.value} "
+                f"(exit 2 outranks 1)"
+            )
+        if checked == 0:
+            _stderr(f"error: {tally.errors} input(s), none could be checked: nothing was judged{also}")
+        else:
+            _stderr(f"error: {tally.errors} of {tally.inputs} inputs could not be checked{also}")
+        return EXIT_BAD_INPUT
+    return EXIT_VIOLATION if tally.failing else EXIT_OK
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
