@@ -14,7 +14,7 @@ from yiyang_rules.engine import judge
 Scope = record_coverage.Scope
 Requirement = record_coverage.Requirement
 
-ADMISSION = record_coverage.Params(
+ADMISSION = record_coverage.ResidentCoverage(
     records="residents", scope=Scope.ADMITTED_IN_WINDOW, requirement=Requirement.ADMISSION_ASSESSMENT
 )
 
@@ -30,7 +30,7 @@ def resident(rid: str, admitted: str, *assessments: tuple[str, str], unknown: bo
 def run(build: Any) -> Any:
     def _run(
         residents: list[dict[str, Any]] | None,
-        params: record_coverage.Params = ADMISSION,
+        params: record_coverage.AnyCoverage = ADMISSION,
         as_of: str = "2026-07-15",
         **sections: Any,
     ) -> Outcome:
@@ -162,7 +162,9 @@ def test_service_plan_is_unknown_when_absent(run: Any) -> None:
 
 
 def test_agreement_clauses(run: Any) -> None:
-    dispute = record_coverage.Params(records="agreements", scope=Scope.ALL, requirement=Requirement.DISPUTE_CLAUSE)
+    dispute = record_coverage.AgreementCoverage(
+        records="agreements", scope=Scope.ALL, requirement=Requirement.DISPUTE_CLAUSE
+    )
     base = {"partner": "p", "signed": "2026-01-10"}
     agreements = [{"id": "a1", **base, "dispute_clause": True}, {"id": "a2", **base, "dispute_clause": False}]
     result = run(None, dispute, agreements=agreements)
@@ -175,7 +177,7 @@ def test_agreement_clauses(run: Any) -> None:
 
 
 def test_expired_agreements_renewed_or_terminated(run: Any) -> None:
-    renewal = record_coverage.Params(
+    renewal = record_coverage.AgreementCoverage(
         records="agreements", scope=Scope.EXPIRED_BY_AS_OF, requirement=Requirement.RENEWED_OR_TERMINATED
     )
     base = {"partner": "p", "signed": "2025-01-10", "expires": "2026-01-09"}
@@ -250,10 +252,12 @@ def test_admissions_before_the_rule_and_after_as_of_are_out_of_scope(build: Any)
     assert result.evidence["before_in_force"] == ["before"] and result.evidence["after_as_of"] == ["after"]
 
 
-RENEWAL = record_coverage.Params(
+RENEWAL = record_coverage.AgreementCoverage(
     records="agreements", scope=Scope.EXPIRED_BY_AS_OF, requirement=Requirement.RENEWED_OR_TERMINATED
 )
-CLAUSE = record_coverage.Params(records="agreements", scope=Scope.ALL, requirement=Requirement.DISPUTE_CLAUSE)
+CLAUSE = record_coverage.AgreementCoverage(
+    records="agreements", scope=Scope.ALL, requirement=Requirement.DISPUTE_CLAUSE
+)
 
 
 def agreement(aid: str, signed: str, **more: Any) -> dict[str, Any]:

@@ -41,3 +41,25 @@ def test_every_rule_file_validates_against_the_rule_schema() -> None:
         data = json.loads(json.dumps(load_yaml_file(path).data, default=str))
         errors = [e.message for e in validator.iter_errors(data)]
         assert errors == [], f"{path}: {errors[:3]}"
+
+
+def test_the_rule_schema_tells_the_shapes_apart_like_the_loader() -> None:
+    schema = json.loads((ROOT / "schemas" / "rule.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in sorted((ROOT / "tests" / "fixtures" / "packs" / "chain").glob("*/*.yaml")):
+        if path.name == "pack.yaml":
+            continue
+        data = json.loads(json.dumps(load_yaml_file(path).data, default=str))
+        assert list(validator.iter_errors(data)) == [], path
+    restate = json.loads(
+        json.dumps(load_yaml_file(ROOT / "rules/beijing/fire.inspection-monthly.yaml").data, default=str)
+    )
+    national = json.loads(
+        json.dumps(load_yaml_file(ROOT / "rules/national/fire.inspection-monthly.yaml").data, default=str)
+    )
+    assert validator.is_valid(restate)
+    assert not validator.is_valid({**restate, "versions": national["versions"]})  # a restate changes nothing
+    assert not validator.is_valid({**restate, "overlay": {**restate["overlay"], "operation": "tighten"}})  # no versions
+    assert validator.is_valid(
+        {**restate, "overlay": {**restate["overlay"], "operation": "tighten"}, "versions": national["versions"]}
+    )

@@ -121,7 +121,7 @@ def sample(province: str = "hebei", **sections: Any) -> dict[str, Any]:
 
 # --- events: admissions -------------------------------------------------------------------------
 
-ADMISSION = record_coverage.Params(
+ADMISSION = record_coverage.ResidentCoverage(
     records="residents",
     scope=record_coverage.Scope.ADMITTED_IN_WINDOW,
     requirement=record_coverage.Requirement.ADMISSION_ASSESSMENT,
@@ -215,12 +215,12 @@ def test_an_admission_still_within_the_tolerance_is_pending_not_failed() -> None
 # --- events: agreements signed, expired ---------------------------------------------------------
 
 REPORT = deadline_after_event.Params(within_months=1)
-RENEWAL = record_coverage.Params(
+RENEWAL = record_coverage.AgreementCoverage(
     records="agreements",
     scope=record_coverage.Scope.EXPIRED_BY_AS_OF,
     requirement=record_coverage.Requirement.RENEWED_OR_TERMINATED,
 )
-DISPUTE = record_coverage.Params(
+DISPUTE = record_coverage.AgreementCoverage(
     records="agreements", scope=record_coverage.Scope.ALL, requirement=record_coverage.Requirement.DISPUTE_CLAUSE
 )
 

@@ -9,6 +9,7 @@ import pytest
 
 from yiyang_rules.catalog import load_rules
 from yiyang_rules.documents import load_registry, normalise
+from yiyang_rules.engine import Engine
 from yiyang_rules.resources import sources_dir
 from yiyang_rules.validation import validate
 
@@ -270,3 +271,88 @@ def test_a_tighten_with_the_same_check_but_a_wider_scope_is_a_tighten(tmp_path: 
 
 def test_no_bundled_tighten_is_a_restate_in_disguise() -> None:
     assert not [str(p) for p in validate(run_examples=False) if "it is a restate" in str(p)]
+
+
+ASSESSMENT = (ROOT / "rules/national/admission.assessment.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("find", "replace", "field"),
+    [
+        # agreements have no admission assessment: this crashed `rules validate` (AttributeError)
+        ("records: residents", "records: agreements", "requirement"),
+        # residents do not expire: this silently found no records
+        ("scope: admitted_in_window", "scope: expired_by_as_of", "scope"),
+    ],
+)
+def test_check_parameters_that_cannot_be_combined_are_a_problem_not_a_crash(
+    tmp_path: Path, find: str, replace: str, field: str
+) -> None:
+    assert find in ASSESSMENT
+    text = ASSESSMENT.replace(find, replace).replace(
+        # with an agreement in an example, the old single-shape model crashed with AttributeError
+        "examples:\n",
+        "examples:\n  - name: an agreement\n    expect: compliant\n    snapshot:\n"
+        "      agreements: [{id: A1, partner: p, signed: 2026-03-01}]\n",
+        1,
+    )
+    root = make_pack(tmp_path, {"national/admission.assessment.yaml": text})
+    found = messages(root)
+    assert found, "an impossible combination must be reported"
+    assert any(f"check.{field}" in m for m in found), found
+    assert all("admission.assessment.yaml:" in m for m in found)
+
+
+BEIJING_FIRE = (ROOT / "rules/beijing/fire.inspection-monthly.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # each shape has only its own keys: a restate cannot carry versions, a retire no level
+        (
+            BEIJING_FIRE
+            + FIRE.split("notes:")[0]
+            .split("citations:")[0]
+            .replace("id: fire.inspection-monthly", "")
+            .replace("# yaml-language-server: $schema=../../schemas/rule.schema.json", ""),
+            "a restate overlay",
+        ),
+        (BEIJING_FIRE.replace("operation: restate", "operation: retire") + "level: mandatory\n", "level: Extra inputs"),
+        (BEIJING_FIRE.replace("operation: restate", "operation: tighten"), "versions: Field required"),
+        (BEIJING_FIRE.replace("operation: restate", "operation: restat"), "overlay.operation: must be restate"),
+        (FIRE.replace("level: mandatory\n", ""), "level: Field required"),
+        (FIRE + "overlay: null\n", "overlay: Extra inputs"),
+    ],
+    ids=[
+        "restate-with-title-level",
+        "retire-with-level",
+        "tighten-without-versions",
+        "unknown-operation",
+        "rule-without-level",
+        "rule-with-null-overlay",
+    ],
+)
+def test_each_rule_file_shape_accepts_only_its_own_keys(tmp_path: Path, text: str, expected: str) -> None:
+    layer = "national" if "overlay:\n" not in text else "beijing"
+    files = {"national/fire.inspection-monthly.yaml": FIRE} if layer == "beijing" else {}
+    files[f"{layer}/fire.inspection-monthly.yaml"] = text
+    found = messages(make_pack(tmp_path, files), run_examples=False)
+    assert any(expected in m and f"{layer}/fire.inspection-monthly.yaml:" in m for m in found), found
+
+
+def test_a_city_pack_over_a_bundled_province(tmp_path: Path) -> None:
+    """A pack from another repository whose city layer overlays the bundled beijing layer."""
+    root = make_pack(
+        tmp_path,
+        {
+            "dongcheng/pack.yaml": "parent: beijing\nregion_code: '110101'\n",
+            "dongcheng/fire.inspection-monthly.yaml": BEIJING_FIRE,
+        },
+    )
+    assert messages(root) == []
+    engine = Engine.load(rules_dir=root)
+    rule = engine.catalogs["dongcheng"].get("fire.inspection-monthly")
+    assert rule is not None and rule.layers == ("national", "beijing", "dongcheng")
+    broken = make_pack(tmp_path / "2", {"dongcheng/pack.yaml": "parent: beijing\n", "dongcheng/x.yaml": "id: x\n"})
+    assert any("dongcheng/x.yaml" in m for m in messages(broken))  # its own files are validated

@@ -1,10 +1,10 @@
-"""Load rule files strictly and compile them, layer by layer, into immutable catalogs.
+"""Compile what :mod:`yiyang_rules.loading` read, layer by layer, into immutable catalogs.
 
-``rules/national`` holds the base rules; ``rules/<province>`` holds that province's overlays (a
-file whose stem is a national id) and its own rules (any other stem). Compiling applies the
-overlays: *restate* keeps the rule and adds the province's citations; *tighten* replaces the
-check from the overlay's first in-force day on (earlier periods keep the national version);
-*retire* removes the rule from that province.
+A layer's catalog is compiled along its chain (national → province → city): national rules, then
+each layer's overlays and own rules (any id not below). *restate* keeps the rule and adds the
+layer's citations; *tighten* replaces the check from the overlay's first in-force day on (earlier
+periods keep the versions below); *retire* removes the rule from that layer and the layers above.
+The reading functions are re-exported here for callers that import them from this module.
 """
 
 from __future__ import annotations
@@ -17,57 +17,38 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from .checks import KINDS, CheckKind
 from .checks.base import Schedule, ScheduledVersion
 from .conditions import Condition
-from .errors import Problem, format_loc
+from .jurisdiction import NATIONAL
+from .loading import (
+    PACK_FILE,
+    RULE_SUFFIXES,
+    LayerPack,
+    LoadedRules,
+    RuleSource,
+    load_pack,
+    load_rules,
+    read_rule_file,
+    with_bundled,
+    with_bundled_national,
+)
 from .report import CitationOut, Text
-from .resources import rules_dir
 from .rulefile import (
     Citation,
     Example,
     Level,
     Localized,
     OverlayOperation,
-    RuleFile,
+    Restate,
+    Retire,
+    Rule,
     RuleVersion,
+    Tighten,
     version_spans,
 )
-from .yamlfile import LoadedYaml, YamlError, load_yaml_file
-
-NATIONAL = "national"
-# Rule files end in .yaml or .yml, in any case (Windows tools save `.YAML`): all of them are read,
-# so that no rule is skipped silently; two spellings of one id are a duplicate id.
-RULE_SUFFIXES = frozenset({".yaml", ".yml"})
-
-
-@dataclass(frozen=True)
-class RuleSource:
-    """One rule file as read from disk."""
-
-    path: Path
-    layer: str
-    rule: RuleFile
-    yaml: LoadedYaml
-
-    def line_of(self, *loc: str | int) -> int | None:
-        return self.yaml.line_of(loc)
-
-
-@dataclass(frozen=True)
-class LoadedRules:
-    sources: tuple[RuleSource, ...]
-    problems: tuple[Problem, ...]
-
-    def layer(self, name: str) -> dict[str, RuleSource]:
-        return {s.rule.id: s for s in self.sources if s.layer == name}
-
-    @property
-    def layers(self) -> tuple[str, ...]:
-        names = {s.layer for s in self.sources}
-        return (NATIONAL, *sorted(n for n in names if n != NATIONAL))
 
 
 @dataclass(frozen=True)
@@ -94,7 +75,8 @@ class CompiledRule:
     history: tuple[VersionInfo, ...]
     examples: tuple[tuple[str, Example], ...] = field(repr=False)
     sources: tuple[Path, ...] = field(repr=False)
-    overlay_base: str | None = None  # the national version a province overlay was written against
+    overlay_base: str | None = None  # the version below that the last overlay was written against
+    notes: str | None = None  # the maintainers' notes: the last layer's that has any
 
     # Built once per compiled rule and shared by its findings (all frozen): the hot path of a
     # batch builds only what differs between snapshots.
@@ -121,110 +103,6 @@ class Catalog:
         return next((r for r in self.rules if r.id == rule_id), None)
 
 
-def _data_path(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
-    """Drop pydantic's union tags (``period_count``, ``function-after[...]``) from an error location,
-    keeping the keys that exist in the file, and a final key that does not (an unknown key)."""
-    kept: list[str | int] = []
-    current = data
-    for index, part in enumerate(loc):
-        present = (isinstance(current, dict) and part in current) or (
-            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
-        )
-        if present:
-            current = current[part]
-            kept.append(part)
-        elif index == len(loc) - 1:
-            kept.append(part)
-    return tuple(kept)
-
-
-def _problem_from_validation(path: Path, loaded: LoadedYaml, error: ValidationError) -> list[Problem]:
-    problems = []
-    for item in error.errors():
-        loc = _data_path(loaded.data, tuple(item["loc"]))
-        where = format_loc(loc)
-        message = item["msg"]
-        if where:
-            message = f"{where}: {message}"
-        problems.append(Problem(str(path), loaded.line_of(loc), message))
-    return problems
-
-
-def read_rule_file(path: Path, layer: str, root: Path | None = None) -> tuple[RuleSource | None, list[Problem]]:
-    """One rule file, or the problems that keep it from loading. Only a regular file (inside
-    ``root`` when given) is read; see :func:`yamlfile.read_regular_file`."""
-    try:
-        loaded = load_yaml_file(path, root)
-    except YamlError as exc:
-        return None, [Problem(str(path), exc.line, exc.message)]
-    except OSError as exc:
-        return None, [Problem(str(path), None, f"cannot read: {exc.strerror or exc}")]
-    if not isinstance(loaded.data, dict):
-        return None, [Problem(str(path), 1, "a rule file is a YAML mapping with id, title, level, …")]
-    try:
-        rule = RuleFile.model_validate(loaded.data)
-    except ValidationError as exc:
-        return None, _problem_from_validation(path, loaded, exc)
-    problems = []
-    if rule.id != path.stem:
-        problems.append(
-            Problem(str(path), loaded.line_of(("id",)), f"id {rule.id!r} differs from the file stem {path.stem!r}")
-        )
-    return RuleSource(path, layer, rule, loaded), problems
-
-
-def load_rules(directory: Path | None = None) -> LoadedRules:
-    """Read every ``<layer>/*.yaml`` below ``directory``; collect every problem, not just the first."""
-    root = directory or rules_dir()
-    sources: list[RuleSource] = []
-    problems: list[Problem] = []
-    if not root.is_dir():
-        return LoadedRules((), (Problem(str(root), None, "no such rules directory"),))
-    try:
-        layer_dirs = sorted(p for p in root.iterdir() if p.is_dir())
-    except OSError as exc:
-        return LoadedRules((), (Problem(str(root), None, f"cannot list the folder: {exc.strerror}"),))
-    for layer_dir in layer_dirs:
-        if not layer_dir.resolve().is_relative_to(root.resolve()):
-            problems.append(Problem(str(layer_dir), None, "a symbolic link that leads out of the pack; not read"))
-            continue
-        try:
-            entries = sorted(layer_dir.iterdir())
-        except OSError as exc:
-            problems.append(Problem(str(layer_dir), None, f"cannot list the folder: {exc.strerror}"))
-            continue
-        for path in entries:
-            if path.name.startswith(".") or path.suffix.lower() not in RULE_SUFFIXES:
-                continue  # README.md, .DS_Store and the like are not rules
-            source, found = read_rule_file(path, layer_dir.name, root)
-            problems.extend(found)
-            if source is not None:
-                sources.append(source)
-    seen: dict[tuple[str, str], RuleSource] = {}
-    for source in sources:
-        key = (source.layer, source.rule.id)
-        if key in seen:
-            problems.append(
-                Problem(
-                    str(source.path),
-                    source.line_of("id"),
-                    f"duplicate id {source.rule.id!r} (also {seen[key].path})",
-                )
-            )
-        seen[key] = source
-    return LoadedRules(tuple(sources), tuple(problems))
-
-
-def with_bundled_national(loaded: LoadedRules) -> LoadedRules:
-    """A pack without a ``national`` folder (a province pack kept in another repository) is read on
-    top of the bundled national rules, so that its overlays have their base."""
-    if loaded.layer(NATIONAL):
-        return loaded
-    bundled = load_rules()
-    national = tuple(s for s in bundled.sources if s.layer == NATIONAL)
-    return LoadedRules(national + loaded.sources, loaded.problems)
-
-
 def _schedule(
     spans: Iterable[tuple[RuleVersion, Any, Any, str]],
 ) -> tuple[Schedule[Any], tuple[VersionInfo, ...]]:
@@ -236,9 +114,7 @@ def _schedule(
     return Schedule(tuple(versions)), tuple(history)
 
 
-def _own_rule(source: RuleSource) -> CompiledRule:
-    rule = source.rule
-    assert rule.versions and rule.title and rule.level and rule.applies_to is not None
+def _own_rule(source: RuleSource, rule: Rule) -> CompiledRule:
     schedule, history = _schedule((v, s, u, source.layer) for v, s, u in version_spans(rule.versions))
     return CompiledRule(
         id=rule.id,
@@ -253,14 +129,13 @@ def _own_rule(source: RuleSource) -> CompiledRule:
         history=history,
         examples=tuple((source.layer, e) for e in rule.examples),
         sources=(source.path,),
+        notes=rule.notes,
     )
 
 
-def _apply_overlay(base: CompiledRule, overlay: RuleSource) -> CompiledRule | None:
-    rule = overlay.rule
-    assert rule.overlay is not None
+def _apply_overlay(base: CompiledRule, overlay: RuleSource, rule: Restate | Tighten | Retire) -> CompiledRule | None:
     operation = rule.overlay.operation
-    if operation is OverlayOperation.RETIRE:
+    if isinstance(rule, Retire):
         return None
     examples = base.examples + tuple((overlay.layer, e) for e in rule.examples)
     common: dict[str, Any] = {
@@ -270,8 +145,9 @@ def _apply_overlay(base: CompiledRule, overlay: RuleSource) -> CompiledRule | No
         "examples": examples,
         "sources": (*base.sources, overlay.path),
         "overlay_base": rule.overlay.base_version,
+        "notes": rule.notes or base.notes,
     }
-    if operation is OverlayOperation.RESTATE:
+    if isinstance(rule, Restate):
         return CompiledRule(
             id=base.id,
             title=rule.title or base.title,
@@ -282,7 +158,6 @@ def _apply_overlay(base: CompiledRule, overlay: RuleSource) -> CompiledRule | No
             history=base.history,
             **common,
         )
-    assert rule.versions
     first = rule.versions[0].in_force.from_
     kind = KINDS[rule.versions[0].check.kind]
     # National versions keep judging the periods before the province's version took effect (a
@@ -375,27 +250,59 @@ def _freeze(value: Any, seen: set[int]) -> Any:
 
 
 def compile_catalog(loaded: LoadedRules, layers: tuple[str, ...]) -> Catalog:
-    """National rules, then each further layer's overlays and own rules, in order."""
-    compiled: dict[str, CompiledRule] = {rid: _own_rule(s) for rid, s in sorted(loaded.layer(NATIONAL).items())}
+    """National rules, then each further layer's overlays and own rules, in order (``layers`` is a
+    chain, :meth:`LoadedRules.chain`)."""
+    compiled: dict[str, CompiledRule] = {
+        rid: _own_rule(s, s.rule) for rid, s in sorted(loaded.layer(NATIONAL).items()) if isinstance(s.rule, Rule)
+    }
     retired: list[str] = []
     for layer in layers:
         if layer == NATIONAL:
             continue
         for rule_id, source in sorted(loaded.layer(layer).items()):
-            if source.rule.overlay is None:
+            rule = source.rule
+            if isinstance(rule, Rule):
                 if rule_id not in compiled:
-                    compiled[rule_id] = _own_rule(source)
+                    compiled[rule_id] = _own_rule(source, rule)
                 continue
             base = compiled.get(rule_id)
             if base is None:
                 continue  # reported by validation: an overlay whose base is missing
-            result = _apply_overlay(base, source)
+            result = _apply_overlay(base, source, rule)
             if result is None:
                 del compiled[rule_id]
                 retired.append(rule_id)
             else:
                 compiled[rule_id] = result
     seen: set[int] = set()
-    for rule in compiled.values():
-        _freeze(rule, seen)
+    for compiled_rule in compiled.values():
+        _freeze(compiled_rule, seen)
     return Catalog(layers=layers, rules=tuple(compiled.values()), retired=tuple(retired))
+
+
+def compile_all(loaded: LoadedRules) -> dict[str, Catalog]:
+    """One catalog per layer, each compiled along its chain; keyed by layer name."""
+    return {layer: compile_catalog(loaded, loaded.chain(layer)) for layer in loaded.layers}
+
+
+# Reading lives in loading.py; its names stay importable from here, as before the split.
+__all__ = [
+    "NATIONAL",
+    "PACK_FILE",
+    "RULE_SUFFIXES",
+    "Catalog",
+    "CompiledRule",
+    "FrozenDict",
+    "FrozenList",
+    "LayerPack",
+    "LoadedRules",
+    "RuleSource",
+    "VersionInfo",
+    "compile_all",
+    "compile_catalog",
+    "load_pack",
+    "load_rules",
+    "read_rule_file",
+    "with_bundled",
+    "with_bundled_national",
+]

@@ -1,4 +1,4 @@
-"""What a province layer does to the national rules: restate, tighten, add or retire.
+"""What a layer does to the rules of the layer below it: restate, tighten, add or retire.
 
 This is what a rule maintainer reviews in a pull request (``yiyang rules diff national beijing``).
 """
@@ -10,9 +10,9 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from .catalog import NATIONAL, LoadedRules
+from .catalog import CompiledRule, LoadedRules, compile_catalog
 from .conditions import Condition, describe
-from .rulefile import Localized, OverlayOperation, RuleFile
+from .rulefile import Localized, Restate, Retire, Rule, Tighten
 
 _CONDITION: TypeAdapter[Any] = TypeAdapter(Condition)
 
@@ -38,10 +38,10 @@ def _title_json(title: Localized | None) -> dict[str, str] | None:
     return None if title is None else {"zh": title.zh, "en": title.en}
 
 
-def field_changes(base: RuleFile, overlay: RuleFile) -> tuple[FieldChange, ...]:
+def field_changes(base: CompiledRule, overlay: Restate | Tighten | Retire) -> tuple[FieldChange, ...]:
     """What a reviewer must see besides the check: a changed ``applies_to``, title or notes."""
     changes: list[FieldChange] = []
-    if overlay.applies_to is not None and base.applies_to is not None and overlay.applies_to != base.applies_to:
+    if isinstance(overlay, Tighten) and overlay.applies_to is not None and overlay.applies_to != base.applies_to:
         changes.append(FieldChange("applies_to", _condition_json(base.applies_to), _condition_json(overlay.applies_to)))
     if overlay.title is not None and overlay.title != base.title:
         changes.append(FieldChange("title", _title_json(base.title), _title_json(overlay.title)))
@@ -80,32 +80,48 @@ class LayerChange:
 
 
 def layer_diff(loaded: LoadedRules, base_layer: str, layer: str) -> list[LayerChange]:
-    if base_layer != NATIONAL:
-        raise ValueError("overlays are written against the national layer: use `national` as the base")
-    national = loaded.layer(NATIONAL)
+    """What ``layer`` does to the rules of the layer below it, ``base_layer`` (its parent)."""
+    parent = loaded.parent(layer)
+    if parent is None:
+        raise ValueError(f"{layer} is the lowest layer: it overlays nothing")
+    if base_layer != parent:
+        raise ValueError(f"{layer} is written against {parent}: use `{parent}` as the base")
+    below = compile_catalog(loaded, loaded.chain(parent))
     changes: list[LayerChange] = []
     for rule_id, source in sorted(loaded.layer(layer).items()):
         rule = source.rule
-        base = national.get(rule_id)
-        title = rule.title or (base.rule.title if base else None)
+        base = below.get(rule_id)
         cites = tuple(f"{c.document} {c.article}：{c.quote}" for c in rule.citations)
-        base_check = base.rule.versions[-1].check.model_dump(mode="json") if base and base.rule.versions else None
-        new_check = rule.versions[-1].check.model_dump(mode="json") if rule.versions else None
+        if isinstance(rule, Rule):
+            changes.append(
+                LayerChange(
+                    rule_id=rule_id,
+                    operation="add",
+                    title_zh=rule.title.zh,
+                    title_en=rule.title.en,
+                    citations=cites,
+                    base_version=None,
+                    base_check=None,
+                    new_check=rule.versions[-1].check.model_dump(mode="json"),
+                    in_force_from=rule.versions[0].in_force.from_.isoformat(),
+                    note=rule.notes,
+                )
+            )
+            continue
+        title = rule.title or (base.title if base else None)
         changes.append(
             LayerChange(
                 rule_id=rule_id,
-                operation="add" if rule.overlay is None else rule.overlay.operation.value,
+                operation=rule.overlay.operation.value,
                 title_zh=title.zh if title else rule_id,
                 title_en=title.en if title else rule_id,
                 citations=cites,
-                base_version=rule.overlay.base_version if rule.overlay else None,
-                base_check=base_check if rule.overlay else None,
-                new_check=new_check
-                if (rule.overlay is None or rule.overlay.operation is OverlayOperation.TIGHTEN)
-                else None,
-                in_force_from=rule.versions[0].in_force.from_.isoformat() if rule.versions else None,
-                note=rule.overlay.note if rule.overlay else rule.notes,
-                changes=field_changes(base.rule, rule) if base is not None and rule.overlay is not None else (),
+                base_version=rule.overlay.base_version,
+                base_check=base.schedule.versions[-1].params.model_dump(mode="json") if base else None,
+                new_check=rule.versions[-1].check.model_dump(mode="json") if isinstance(rule, Tighten) else None,
+                in_force_from=rule.versions[0].in_force.from_.isoformat() if isinstance(rule, Tighten) else None,
+                note=rule.overlay.note,
+                changes=field_changes(base, rule) if base is not None else (),
             )
         )
     order = {"tighten": 0, "add": 1, "retire": 2, "restate": 3}

@@ -144,34 +144,88 @@ class Registry:
         return id(self)
 
 
-def _as_date(value: object) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
+class RegistryError(ValueError):
+    """A ``registry.yaml`` that does not load; ``problems`` name the file and line."""
+
+    def __init__(self, problems: list[tuple[str, int | None, str]]) -> None:
+        super().__init__("; ".join(f"{f}:{line or ''}: {m}" for f, line, m in problems))
+        self.problems = problems
+
+
+def _read_registry(folder: Path) -> dict[str, Document]:
+    """The documents of one ``registry.yaml``, read with the rule files' strict loader and checked
+    field by field (a registry in a pack from another repository is input like any rule file)."""
+    from pydantic import ValidationError  # noqa: PLC0415 - only validation and packs read registries
+
+    from .rulefile import SourceRegistry  # noqa: PLC0415
+
+    path = folder / "registry.yaml"
+    loaded = load_yaml_file(path, folder)
+    try:
+        registry = SourceRegistry.model_validate(loaded.data)
+    except ValidationError as exc:
+        problems = []
+        for item in exc.errors():
+            loc = tuple(item["loc"])
+            where = ".".join(str(p) for p in loc)
+            problems.append((str(path), loaded.line_of(loc), f"{where}: {item['msg']}" if where else item["msg"]))
+        raise RegistryError(problems) from None
+    documents: dict[str, Document] = {}
+    for index, entry in enumerate(registry.documents):
+        try:
+            raw = read_regular_file(folder / entry.file, folder, limit=20_000_000)
+        except OSError as exc:
+            line = loaded.line_of(("documents", index, "file"))
+            raise RegistryError([(str(path), line, f"documents[{index}].file {entry.file!r}: {exc}")]) from None
+        text = decode_yaml_bytes(raw)
+        documents[entry.number] = Document(
+            number=entry.number,
+            file=entry.file,
+            sha256=entry.sha256,
+            title=entry.title,
+            issuer=entry.issuer,
+            layer=entry.layer,
+            date=entry.date,
+            date_note=entry.date_note,
+            in_force_no_later_than=entry.in_force_no_later_than,
+            text=text,
+            normalised=normalise(text),
+            articles=_article_spans(text, [a.model_dump() for a in entry.extra_articles]),
+        )
+    return documents
 
 
 @cache
 def load_registry(directory: Path | None = None) -> Registry:
-    folder = directory or sources_dir()
-    # The same strict reader as rule files: regular files inside the folder only, no alias bombs.
-    raw = load_yaml_file(folder / "registry.yaml", folder).data
-    documents: dict[str, Document] = {}
-    for entry in raw["documents"]:
-        text = decode_yaml_bytes(read_regular_file(folder / entry["file"], folder, limit=20_000_000))
-        documents[entry["number"]] = Document(
-            number=entry["number"],
-            file=entry["file"],
-            sha256=entry["sha256"],
-            title=entry["title"],
-            issuer=entry["issuer"],
-            layer=entry["layer"],
-            date=_as_date(entry.get("date")),
-            date_note=entry.get("date_note", ""),
-            in_force_no_later_than=_as_date(entry.get("in_force_no_later_than")),
-            text=text,
-            normalised=normalise(text),
-            articles=_article_spans(text, entry.get("extra_articles", [])),
-        )
+    """The bundled registry (or the one in ``directory``)."""
+    return Registry(_read_registry(directory or sources_dir()))
+
+
+def layered_registry(folders: tuple[Path, ...]) -> Registry:
+    """The bundled registry with each pack folder's own ``registry.yaml`` over it, in order: a pack
+    from another repository cites its own documents by their numbers. Read again when a folder's
+    files change (a maintainer editing a pack in a long-running process)."""
+    return _layered_registry(tuple((folder, _signature(folder)) for folder in folders))
+
+
+def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return ()
+    signature = []
+    for entry in entries:
+        try:
+            stat = entry.stat()
+        except OSError:
+            continue
+        signature.append((entry.name, stat.st_mtime_ns, stat.st_size))
+    return tuple(signature)
+
+
+@cache
+def _layered_registry(folders: tuple[tuple[Path, tuple[tuple[str, int, int], ...]], ...]) -> Registry:
+    documents = dict(load_registry().documents)
+    for folder, _ in folders:
+        documents.update(_read_registry(folder))
     return Registry(documents)

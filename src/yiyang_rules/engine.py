@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ._version import __version__
-from .catalog import NATIONAL, Catalog, CompiledRule, LoadedRules, compile_catalog, load_rules
+from .catalog import NATIONAL, Catalog, CompiledRule, compile_all, load_pack
 from .checks import CheckKind
 from .checks.base import (
     Outcome,
@@ -42,7 +42,7 @@ from .decoding import (
     window_problem,
 )
 from .errors import InputError, InputProblem, JurisdictionError, RuleCatalogError
-from .jurisdiction import province_of, resolve_province
+from .jurisdiction import layer_for, layer_named
 from .localtime import today_in_shanghai
 from .report import EngineInfo, Finding, InstitutionRef, Report, Summary, Text
 from .snapshot import Snapshot
@@ -317,6 +317,7 @@ class Engine:
     catalogs: Mapping[str, Catalog]
     forced: str | None = None
     limits: Limits = field(default_factory=Limits.from_env)
+    regions: Mapping[str, str] = field(default_factory=dict)  # area layers: region code → layer name
 
     @classmethod
     def load(
@@ -325,16 +326,16 @@ class Engine:
         """Load and compile the rules. ``jurisdiction`` forces one (``national``, ``beijing``, …);
         without it each snapshot's own province decides. ``limits`` caps one snapshot's size, depth
         and window (default: :class:`Limits` with the ``YIYANG_MAX_*`` environment variables)."""
-        loaded = load_rules(rules_dir)
+        loaded = load_pack(rules_dir)
         if loaded.problems:
             raise RuleCatalogError(loaded.problems)
-        forced = None
-        if jurisdiction is not None:
-            forced = NATIONAL if jurisdiction.strip().lower() == NATIONAL else resolve_province(jurisdiction).slug
-        return cls(MappingProxyType(_compile_all(loaded)), forced, limits or Limits.from_env())
+        catalogs = compile_all(loaded)
+        regions = loaded.region_layers()
+        forced = None if jurisdiction is None else layer_named(jurisdiction, catalogs, regions)
+        return cls(MappingProxyType(catalogs), forced, limits or Limits.from_env(), MappingProxyType(regions))
 
     def catalog_for(self, snapshot: Snapshot) -> Catalog:
-        key = self.forced or province_of(snapshot.institution).slug
+        key = self.forced or layer_for(snapshot.institution, self.catalogs, self.regions)
         return self.catalogs.get(key, self.catalogs[NATIONAL])
 
     def check(
@@ -379,11 +380,3 @@ class Engine:
                     )
                 ],
             ) from None
-
-
-def _compile_all(loaded: LoadedRules) -> dict[str, Catalog]:
-    catalogs = {NATIONAL: compile_catalog(loaded, (NATIONAL,))}
-    for layer in loaded.layers:
-        if layer != NATIONAL:
-            catalogs[layer] = compile_catalog(loaded, (NATIONAL, layer))
-    return catalogs

@@ -46,9 +46,16 @@ def merge(base: Any, patch: Any) -> Any:
     return copy.deepcopy(patch)
 
 
-def example_snapshot(patch: dict[str, Any], layer: str, as_of: Any = None) -> dict[str, Any]:
-    province = NATIONAL_EXAMPLE_PROVINCE if layer == "national" else layer
-    base = merge(BASE_EXAMPLE, {"institution": {"province": province}})
+def example_snapshot(
+    patch: dict[str, Any], layer: str, as_of: Any = None, region_code: str | None = None
+) -> dict[str, Any]:
+    """The base example with ``patch`` merged onto it, located in ``layer``: a province layer by its
+    name, an area layer (a city) by its ``region_code``."""
+    if region_code is not None:
+        location: dict[str, Any] = {"province": None, "region_code": region_code}
+    else:
+        location = {"province": NATIONAL_EXAMPLE_PROVINCE if layer == "national" else layer}
+    base = merge(BASE_EXAMPLE, {"institution": location})
     snapshot: dict[str, Any] = merge(base, patch)
     if as_of is not None:
         snapshot["as_of"] = as_of

@@ -1,12 +1,20 @@
-"""Which layers apply: from the snapshot's province in any spelling the contract allows."""
+"""Which layer judges an institution: the one resolver of jurisdictions.
+
+From the snapshot's ``region_code`` (an area layer — a city — whose ``pack.yaml`` names a code that
+covers it), else its province in any spelling the contract allows (a layer named after the
+province's slug), else ``national``. ``--jurisdiction`` forces one by name.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from typing import NamedTuple
 
 from .documents import normalise
 from .errors import JurisdictionError
 from .snapshot import Institution
+
+NATIONAL = "national"
 
 
 class Province(NamedTuple):
@@ -109,3 +117,40 @@ def province_of(institution: Institution) -> Province:
         return named
     assert from_region is not None  # the snapshot model requires one of the two
     return from_region
+
+
+def region_prefix(code: str) -> str:
+    """The digits of a GB/T 2260 code that name its area: 130100 → 1301 (a city), 130000 → 13."""
+    while code.endswith("00") and len(code) > 2:
+        code = code[:-2]
+    return code
+
+
+def layer_named(text: str, layers: Collection[str], regions: Mapping[str, str] | None = None) -> str:
+    """``--jurisdiction``: ``national``, a layer's own name (a city layer: ``shijiazhuang``), an area
+    layer's region code (130100), or a province in any accepted form. A province without a layer
+    of its own is judged by national."""
+    key = text.strip().lower()
+    if key == NATIONAL or key in layers:
+        return key
+    if regions and key in regions and regions[key] in layers:
+        return regions[key]
+    slug = resolve_province(text).slug
+    return slug if slug in layers else NATIONAL
+
+
+def layer_for(institution: Institution, layers: Collection[str], regions: Mapping[str, str] | None = None) -> str:
+    """The most specific layer that binds ``institution``: an area layer whose region code covers
+    the institution's ``region_code`` (the longest such), else the layer of its province, else
+    national. ``regions`` maps an area layer's region code to the layer's name."""
+    province = province_of(institution)
+    code = institution.region_code
+    if code is not None and regions:
+        covering = [
+            (len(prefix), layer)
+            for region, layer in regions.items()
+            if layer in layers and code.startswith(prefix := region_prefix(region))
+        ]
+        if covering:
+            return max(covering)[1]
+    return province.slug if province.slug in layers else NATIONAL

@@ -1,19 +1,22 @@
 """The rule file format: one YAML file per rule, ``rules/<layer>/<id>.yaml``, file stem = id.
 
-A file with no ``overlay`` key is a rule of its own layer. In a province folder, a file whose
-stem is a national id must declare ``overlay`` (restate, tighten or retire) and the national
-version it was written against.
+Four shapes, each with only its own fields, told apart by ``overlay.operation``: a file with no
+``overlay`` key is a :class:`Rule` of its own layer; in a layer above another (a province over
+national, a city over its province), a file whose stem is an id of a layer below declares
+``overlay`` — :class:`Restate`, :class:`Tighten` or :class:`Retire` — and the version of the rule
+below it was written against.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from datetime import date, timedelta
 from enum import StrEnum
 from itertools import pairwise
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter, model_validator
 
 from .checks import AnyCheck
 from .checks.base import Status
@@ -84,52 +87,109 @@ class Overlay(_RuleModel):
     note: str | None = None
 
 
-class RuleFile(_RuleModel):
+def _versions_rise(versions: list[RuleVersion]) -> list[RuleVersion]:
+    kinds = {v.check.kind for v in versions}
+    if len(kinds) > 1:
+        raise ValueError(f"all versions of a rule use one check kind, found {sorted(kinds)}")
+    for before, after in pairwise(versions):
+        if semver_key(after.version) <= semver_key(before.version):
+            raise ValueError(f"versions must rise: {after.version} follows {before.version}")
+        if after.in_force.from_ <= before.in_force.from_:
+            raise ValueError(
+                f"in_force.from must rise: {after.version} starts {after.in_force.from_}, "
+                f"not after {before.version} ({before.in_force.from_})"
+            )
+        if before.in_force.until is not None and before.in_force.until >= after.in_force.from_:
+            raise ValueError(f"{before.version} is still in force when {after.version} starts")
+    return versions
+
+
+Versions = Annotated[list[RuleVersion], Field(min_length=1), AfterValidator(_versions_rise)]
+
+
+class _Shape(_RuleModel):
     id: str = Field(pattern=RULE_ID, description="stable id, equal to the file stem")
-    title: Localized | None = None
-    level: Level | None = None
-    applies_to: Condition | None = None
-    overlay: Overlay | None = None
     citations: list[Citation] = Field(min_length=1)
-    versions: list[RuleVersion] | None = None
     examples: list[Example] = Field(default_factory=list)
     notes: str | None = None
 
-    @model_validator(mode="after")
-    def _shape(self) -> RuleFile:
-        if self.overlay is None:
-            absent = [k for k in ("title", "level", "applies_to", "versions") if getattr(self, k) is None]
-            if absent:
-                raise ValueError(f"a rule needs {', '.join(absent)}")
-        elif self.overlay.operation is OverlayOperation.TIGHTEN:
-            if not self.versions:
-                raise ValueError("a tighten overlay gives the stricter check under versions")
-        else:
-            extra = [k for k in ("level", "applies_to", "versions") if getattr(self, k) is not None]
-            if extra:
-                op = self.overlay.operation.value
-                raise ValueError(f"a {op} overlay leaves the rule unchanged: remove {', '.join(extra)}")
-        return self
 
-    @field_validator("versions")
-    @classmethod
-    def _versions_rise(cls, versions: list[RuleVersion] | None) -> list[RuleVersion] | None:
-        if not versions:
-            return versions
-        kinds = {v.check.kind for v in versions}
-        if len(kinds) > 1:
-            raise ValueError(f"all versions of a rule use one check kind, found {sorted(kinds)}")
-        for before, after in pairwise(versions):
-            if semver_key(after.version) <= semver_key(before.version):
-                raise ValueError(f"versions must rise: {after.version} follows {before.version}")
-            if after.in_force.from_ <= before.in_force.from_:
-                raise ValueError(
-                    f"in_force.from must rise: {after.version} starts {after.in_force.from_}, "
-                    f"not after {before.version} ({before.in_force.from_})"
-                )
-            if before.in_force.until is not None and before.in_force.until >= after.in_force.from_:
-                raise ValueError(f"{before.version} is still in force when {after.version} starts")
-        return versions
+class Rule(_Shape):
+    """A rule of its own layer (no ``overlay`` key): everything a finding needs."""
+
+    title: Localized
+    level: Level
+    applies_to: Condition
+    versions: Versions
+
+
+class _RestateOverlay(Overlay):
+    operation: Literal[OverlayOperation.RESTATE]
+
+
+class _TightenOverlay(Overlay):
+    operation: Literal[OverlayOperation.TIGHTEN]
+
+
+class _RetireOverlay(Overlay):
+    operation: Literal[OverlayOperation.RETIRE]
+
+
+class Restate(_Shape):
+    """The layer's own text says the same: the rule is unchanged, the layer's citations are added."""
+
+    overlay: _RestateOverlay
+    title: Localized | None = None
+
+
+class Tighten(_Shape):
+    """The layer asks more: its versions judge from their first day on; earlier days keep the base's."""
+
+    overlay: _TightenOverlay
+    title: Localized | None = None
+    level: Level | None = None
+    applies_to: Condition | None = None
+    versions: Versions
+
+
+class Retire(_Shape):
+    """The rule does not bind in this layer (the layer's text replaces or repeals it)."""
+
+    overlay: _RetireOverlay
+    title: Localized | None = None
+
+
+_SHAPES = {"restate": "restate", "tighten": "tighten", "retire": "retire"}
+
+
+def _shape_of(data: Any) -> str | None:
+    """``rule`` without an ``overlay`` key; else the overlay's operation (None: not a known one)."""
+    if isinstance(data, dict):
+        if data.get("overlay") is None:
+            return "rule"
+        overlay = data["overlay"]
+        operation = overlay.get("operation") if isinstance(overlay, dict) else None
+        return _SHAPES.get(operation) if isinstance(operation, str) else None
+    overlay = getattr(data, "overlay", None)
+    return "rule" if overlay is None else str(overlay.operation.value)
+
+
+RuleFile = Annotated[
+    Annotated[Rule, Tag("rule")]
+    | Annotated[Restate, Tag("restate")]
+    | Annotated[Tighten, Tag("tighten")]
+    | Annotated[Retire, Tag("retire")],
+    Discriminator(
+        _shape_of,
+        custom_error_type="overlay_operation",
+        custom_error_message="must be restate, tighten or retire (a file without overlay is a rule of its own layer)",
+    ),
+]
+"""One rule file: a rule, or an overlay (restate, tighten, retire) of a rule of a layer below."""
+
+RULE_FILE: TypeAdapter[Rule | Restate | Tighten | Retire] = TypeAdapter(RuleFile)
+AnyRuleFile = Rule | Restate | Tighten | Retire
+Overlays = Restate | Tighten | Retire
 
 
 def semver_key(version: str) -> tuple[int, int, int]:
@@ -152,3 +212,53 @@ def version_spans(versions: list[RuleVersion]) -> list[tuple[RuleVersion, date, 
             until = versions[index + 1].in_force.from_ - timedelta(days=1)
         spans.append((version, version.in_force.from_, until))
     return spans
+
+
+LAYER_NAME = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
+
+
+class PackFile(_RuleModel):
+    """``rules/<layer>/pack.yaml``: where a layer sits. Optional: without it a layer's parent is
+    ``national`` and it is chosen for institutions of the province its folder is named after."""
+
+    parent: str = Field(
+        default="national",
+        pattern=LAYER_NAME,
+        description="the layer this one overlays: national, a province (beijing) or another layer of the pack",
+    )
+    region_code: str | None = Field(
+        default=None,
+        pattern=r"^\d{6}$",
+        description="GB/T 2260 code of the area this layer binds (e.g. 130100 for a city): institutions whose "
+        "region_code lies in it are judged by this layer; trailing 00 pairs mean the whole area",
+    )
+    title: Localized | None = Field(default=None, description="the layer's name, for docs and listings")
+
+
+class ExtraArticle(_RuleModel):
+    label: str = Field(min_length=1, description="the article label rules cite, e.g. 附件")
+    marker: str = Field(min_length=1, description="the text at which that part begins")
+
+
+class SourceDocument(_RuleModel):
+    """One entry of a ``registry.yaml``: a document the rules cite, and its pinned text."""
+
+    number: str = Field(min_length=1, description="the document number as the document writes it")
+    file: str = Field(min_length=1, description="the text file, in the registry's folder")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of the text file's UTF-8 text")
+    title: str = Field(min_length=1)
+    issuer: str = Field(min_length=1)
+    layer: str = Field(pattern=LAYER_NAME, description="the layer whose rules it binds")
+    date: dt.date | None = Field(description="the date the document states; null when it states none")
+    date_note: str = ""
+    in_force_no_later_than: dt.date | None = Field(
+        default=None, description="when the text states no date: the earliest day it is known to be in force"
+    )
+    extra_articles: list[ExtraArticle] = Field(default_factory=list)
+
+
+class SourceRegistry(_RuleModel):
+    """``registry.yaml``: the bundled one (national and the bundled provinces), or a layer's own in
+    ``rules/<layer>/sources/``."""
+
+    documents: list[SourceDocument] = Field(min_length=1)

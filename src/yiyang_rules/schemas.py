@@ -12,23 +12,28 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from .report import Report
 from .resources import schemas_dir
 from .rulefile import RuleFile
 from .snapshot import Snapshot
 
-SCHEMAS: dict[str, type[Any]] = {
-    "snapshot.schema.json": Snapshot,
-    "rule.schema.json": RuleFile,
-    "report.schema.json": Report,
+# The rule file is a discriminated union, not a model: every schema comes from a TypeAdapter.
+SCHEMAS: dict[str, TypeAdapter[Any]] = {
+    "snapshot.schema.json": TypeAdapter(Snapshot),
+    "rule.schema.json": TypeAdapter(RuleFile),
+    "report.schema.json": TypeAdapter(Report),
 }
+# The report is output: its schema describes what is serialised (defaults are always written).
+_OUTPUT_SCHEMAS = frozenset({"report.schema.json"})
 
 
 def render_schema(name: str) -> str:
-    model = SCHEMAS[name]
-    # The report is output: its schema describes what is serialised (defaults are always written).
-    mode = "serialization" if model is Report else "validation"
-    schema = model.model_json_schema(by_alias=True, mode=mode)
+    if name in _OUTPUT_SCHEMAS:
+        schema = SCHEMAS[name].json_schema(by_alias=True, mode="serialization")
+    else:
+        schema = SCHEMAS[name].json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://yiyang-rules.invalid/schemas/{name}"
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

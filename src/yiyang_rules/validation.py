@@ -7,23 +7,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .catalog import (
-    NATIONAL,
+    Catalog,
     CompiledRule,
     LoadedRules,
     RuleSource,
-    compile_catalog,
+    compile_all,
     load_rules,
-    with_bundled_national,
+    with_bundled,
 )
-from .checks import KINDS
-from .checks.base import SnapshotView, Status
-from .documents import Registry, load_registry
+from .checks.base import ScheduledVersion, SnapshotView, Status
+from .documents import Registry, RegistryError, layered_registry
 from .engine import evaluate_rule, to_snapshot
 from .errors import InputError, Problem
 from .examples import example_snapshot
-from .rulefile import Example, OverlayOperation, RuleFile, major, version_spans
+from .rulefile import Example, Restate, Retire, Rule, Tighten, major, version_spans
+from .yamlfile import YamlError
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class ExampleCase:
     example: Example
     rule: CompiledRule
     source: RuleSource
+    region_code: str | None = None  # an area layer's examples are located in its area
 
     @property
     def case_id(self) -> str:
@@ -43,7 +45,7 @@ class ExampleCase:
 
     def run(self) -> tuple[Status, str]:
         """The status the rule gives, and its English message."""
-        raw = example_snapshot(self.example.snapshot, self.layer, self.example.as_of)
+        raw = example_snapshot(self.example.snapshot, self.layer, self.example.as_of, self.region_code)
         snapshot = to_snapshot(raw, source=f"{self.source.path} examples[{self.index}]")
         as_of = snapshot.as_of or date.fromisoformat(str(raw["as_of"]))
         result = evaluate_rule(self.rule, SnapshotView.of(snapshot, as_of))
@@ -52,14 +54,17 @@ class ExampleCase:
 
 def example_cases(loaded: LoadedRules) -> Iterator[ExampleCase]:
     """Every example, run against the rule as compiled for the example's own layer."""
+    catalogs = compile_all(loaded)
     for layer in loaded.layers:
-        catalog = compile_catalog(loaded, (NATIONAL,) if layer == NATIONAL else (NATIONAL, layer))
+        catalog = catalogs[layer]
         for rule_id, source in sorted(loaded.layer(layer).items()):
             compiled = catalog.get(rule_id)
             if compiled is None:
                 continue
             for index, example in enumerate(source.rule.examples):
-                yield ExampleCase(rule_id, layer, index, example, compiled, source)
+                pack = loaded.packs.get(layer)
+                region = pack.region_code if pack is not None else None
+                yield ExampleCase(rule_id, layer, index, example, compiled, source, region)
 
 
 def _citation_problems(source: RuleSource, registry: Registry) -> list[Problem]:
@@ -119,115 +124,115 @@ def _citation_problems(source: RuleSource, registry: Registry) -> list[Problem]:
     return problems
 
 
-def _overlay_problems(source: RuleSource, national: dict[str, RuleSource]) -> list[Problem]:
+def _overlay_problems(source: RuleSource, below: Catalog) -> list[Problem]:
+    """An overlay against the rule as the layers below compile it; an own rule must not reuse an id
+    from below. ``below`` is the catalog of the layer's parent (for a province: national)."""
     rule = source.rule
-    base = national.get(rule.id)
-    problems = []
-    if rule.overlay is None:
-        if base is not None:
-            problems.append(
-                Problem(
-                    str(source.path),
-                    source.line_of("id"),
-                    f"id {rule.id!r} is also a national rule: declare overlay (restate, tighten or retire) "
-                    f"with base_version, or choose another id",
-                )
+    base = below.get(rule.id)
+    below_name = below.layers[-1]
+    if isinstance(rule, Rule):
+        if base is None:
+            return []
+        return [
+            Problem(
+                str(source.path),
+                source.line_of("id"),
+                f"id {rule.id!r} is also a {base.layers[-1]} rule: declare overlay (restate, tighten or retire) "
+                f"with base_version, or choose another id",
             )
-        return problems
+        ]
     if base is None:
-        problems.append(
+        retired = " (retired there)" if rule.id in below.retired else ""
+        return [
             Problem(
                 str(source.path),
                 source.line_of("overlay"),
-                f"overlay of {rule.id!r}, but there is no national rule with that id",
+                f"overlay of {rule.id!r}, but there is no {below_name} rule with that id{retired}",
             )
-        )
-        return problems
-    assert base.rule.versions
-    latest = base.rule.versions[-1].version
+        ]
+    problems = []
+    versions = [v.version for v in base.schedule.versions]
+    latest = versions[-1]
     if major(rule.overlay.base_version) != major(latest):
         problems.append(
             Problem(
                 str(source.path),
                 source.line_of("overlay", "base_version"),
-                f"written against {rule.id} {rule.overlay.base_version}, but the national rule is now {latest} "
+                f"written against {rule.id} {rule.overlay.base_version}, but the {below_name} rule is now {latest} "
                 f"(a new major version): review this overlay, then set base_version: {latest}",
             )
         )
-    elif rule.overlay.base_version not in {v.version for v in base.rule.versions}:
+    elif rule.overlay.base_version not in versions:
         problems.append(
             Problem(
                 str(source.path),
                 source.line_of("overlay", "base_version"),
-                f"base_version {rule.overlay.base_version} is not a version of the national {rule.id}",
+                f"base_version {rule.overlay.base_version} is not a version of the {below_name} {rule.id}",
             )
         )
-    if rule.overlay.operation is OverlayOperation.TIGHTEN and rule.versions:
-        base_kind = base.rule.versions[-1].check.kind
-        if rule.versions[0].check.kind != base_kind:
+    if isinstance(rule, Tighten):
+        if rule.versions[0].check.kind != base.kind.name:
             problems.append(
                 Problem(
                     str(source.path),
                     source.line_of("versions", 0, "check", "kind"),
-                    f"a tighten keeps the national rule's check kind ({base_kind}); a different check is a "
-                    "different obligation: give it its own id",
+                    f"a tighten keeps the {below_name} rule's check kind ({base.kind.name}); a different check is "
+                    "a different obligation: give it its own id",
                 )
             )
-        problems.extend(_strictness_problems(source, base.rule))
-        problems.extend(_identical_tighten_problems(source, base.rule))
+        problems.extend(_strictness_problems(source, rule, base, below_name))
+        problems.extend(_identical_tighten_problems(source, rule, base))
     return problems
 
 
-def _identical_tighten_problems(source: RuleSource, base: RuleFile) -> list[Problem]:
-    """A tighten that changes nothing — every version's check equal to the national check in force
+def _overlapping(start: date, until: date | None, base: CompiledRule) -> list[ScheduledVersion[Any]]:
+    return [
+        b
+        for b in base.schedule.versions
+        if (until is None or b.start <= until) and (b.until is None or start <= b.until)
+    ]
+
+
+def _identical_tighten_problems(source: RuleSource, rule: Tighten, base: CompiledRule) -> list[Problem]:
+    """A tighten that changes nothing — every version's check equal to the check below in force
     at the same time, the same ``applies_to`` and the same level — is a restate: declaring it a
-    tighten tells the reader the province asks more when it does not."""
-    rule = source.rule
-    assert base.versions and rule.versions
+    tighten tells the reader the layer asks more when it does not."""
     same_scope = (rule.applies_to is None or rule.applies_to == base.applies_to) and (
         rule.level is None or rule.level == base.level
     )
     if not same_scope:
         return []
-    base_spans = version_spans(base.versions)
     for version, start, until in version_spans(rule.versions):
-        concurrent = [
-            b
-            for b, b_start, b_until in base_spans
-            if (until is None or b_start <= until) and (b_until is None or start <= b_until)
-        ]
-        if not concurrent or any(b.check != version.check for b in concurrent):
+        concurrent = _overlapping(start, until, base)
+        if not concurrent or any(b.params != version.check for b in concurrent):
             return []
     return [
         Problem(
             str(source.path),
             source.line_of("overlay", "operation"),
-            f"tighten overlay of {rule.id} has the national check, applies_to and level unchanged: it is a "
-            "restate (operation: restate, no versions; say in overlay.note how the province's wording differs)",
+            f"tighten overlay of {rule.id} has the check, applies_to and level of the layer below unchanged: it is "
+            "a restate (operation: restate, no versions; say in overlay.note how the layer's wording differs)",
         )
     ]
 
 
-def _strictness_problems(source: RuleSource, base: RuleFile) -> list[Problem]:
-    """A tighten must be at least as strict as every national version in force at the same time,
-    wherever that can be decided mechanically. Before the national rule existed there is nothing to
+def _strictness_problems(source: RuleSource, rule: Tighten, base: CompiledRule, below_name: str) -> list[Problem]:
+    """A tighten must be at least as strict as every version below it in force at the same time,
+    wherever that can be decided mechanically. Before the rule below existed there is nothing to
     be stricter than."""
-    assert base.versions and source.rule.versions
-    base_spans = version_spans(base.versions)
     problems = []
-    for index, (version, start, until) in enumerate(version_spans(source.rule.versions)):
-        for base_version, base_start, base_until in base_spans:
-            overlaps = (until is None or base_start <= until) and (base_until is None or start <= base_until)
-            if not overlaps or version.check.kind != base_version.check.kind:
-                continue  # not at the same time, or a different kind of check: not comparable
-            verdict = KINDS[base_version.check.kind].at_least_as_strict(version.check, base_version.check)
+    for index, (version, start, until) in enumerate(version_spans(rule.versions)):
+        for base_version in _overlapping(start, until, base):
+            if version.check.kind != base.kind.name:
+                continue  # a different kind of check: not comparable
+            verdict = base.kind.at_least_as_strict(version.check, base_version.params)
             if verdict is False:
                 problems.append(
                     Problem(
                         str(source.path),
                         source.line_of("versions", index, "check"),
-                        f"tighten overlay {version.version} is less strict than the national "
-                        f"{base_version.version} ({base_version.check.kind}) in force at the same time: "
+                        f"tighten overlay {version.version} is less strict than the {below_name} "
+                        f"{base_version.version} ({base.kind.name}) in force at the same time: "
                         "a tighten may only make the rule stricter",
                     )
                 )
@@ -236,7 +241,7 @@ def _strictness_problems(source: RuleSource, base: RuleFile) -> list[Problem]:
 
 def _example_balance(source: RuleSource) -> list[Problem]:
     rule = source.rule
-    if rule.overlay is not None and rule.overlay.operation is not OverlayOperation.TIGHTEN:
+    if isinstance(rule, (Restate, Retire)):
         return []
     statuses = {e.expect for e in rule.examples}
     lacking = [s.value for s in (Status.COMPLIANT, Status.NON_COMPLIANT) if s not in statuses]
@@ -253,9 +258,9 @@ def _example_balance(source: RuleSource) -> list[Problem]:
 
 def _in_force_problems(source: RuleSource, registry: Registry) -> list[Problem]:
     """A rule may not be enforced before the earliest day its documents are known to be in force."""
-    versions = source.rule.versions or []
-    if not versions:
+    if not isinstance(source.rule, (Rule, Tighten)):
         return []
+    versions = source.rule.versions
     known = [
         day
         for c in source.rule.citations
@@ -277,6 +282,14 @@ def _in_force_problems(source: RuleSource, registry: Registry) -> list[Problem]:
     return []
 
 
+def _registry_problems(exc: Exception, folder: Path) -> list[Problem]:
+    if isinstance(exc, RegistryError):
+        return [Problem(file, line, message) for file, line, message in exc.problems]
+    if isinstance(exc, YamlError):
+        return [Problem(str(folder / "registry.yaml"), exc.line, exc.message)]
+    return [Problem(str(folder), None, f"cannot read the layer's documents: {exc}")]
+
+
 @dataclass(frozen=True)
 class ValidationResult:
     problems: list[Problem]
@@ -291,16 +304,28 @@ def validate_pack(
     much was checked. A pack with no national folder of its own is checked against the bundled
     national rules."""
     own = load_rules(directory)
-    loaded = with_bundled_national(own)
-    problems = list(own.problems)
-    registry = registry or load_registry()
-    national = loaded.layer(NATIONAL)
+    loaded = with_bundled(own)
+    problems = list(loaded.problems)
+    catalogs = compile_all(loaded)
+    registries: dict[str, Registry] = {}
     for source in own.sources:
-        problems.extend(_citation_problems(source, registry))
+        layer_registry = registry or registries.get(source.layer)
+        if layer_registry is None:
+            readable = []
+            for folder in loaded.source_folders(source.layer):
+                try:
+                    layered_registry((folder,))
+                except (RegistryError, YamlError, OSError) as exc:
+                    problems.extend(_registry_problems(exc, folder))
+                    continue  # its documents are missing below; the other layers' still count
+                readable.append(folder)
+            layer_registry = registries[source.layer] = layered_registry(tuple(readable))
+        problems.extend(_citation_problems(source, layer_registry))
         problems.extend(_example_balance(source))
-        problems.extend(_in_force_problems(source, registry))
-        if source.layer != NATIONAL:
-            problems.extend(_overlay_problems(source, national))
+        problems.extend(_in_force_problems(source, layer_registry))
+        chain = loaded.chain(source.layer)
+        if len(chain) > 1:  # judged against the layer below (national when the parent is broken)
+            problems.extend(_overlay_problems(source, catalogs[chain[-2]]))
     examples_run = 0
     if run_examples:
         own_files = {s.path for s in own.sources}
@@ -334,7 +359,8 @@ def validate_pack(
                         f"the rule gives {status.value}: {message}",
                     )
                 )
-    ordered = sorted(problems, key=lambda p: (p.file, p.line or 0))
+    unique = list(dict.fromkeys(problems))  # a pack registry's problem is found once per rule file
+    ordered = sorted(unique, key=lambda p: (p.file, p.line or 0))
     return ValidationResult(ordered, len(own.sources), examples_run)
 
 

@@ -25,10 +25,10 @@ KIND = "deadline_after_event"
 
 class Params(CheckParams):
     kind: Literal["deadline_after_event"] = "deadline_after_event"
-    records: Literal["agreements"] = "agreements"
-    event: Literal["signed"] = "signed"
-    done: Literal["reported"] = "reported"
-    within_months: int = Field(ge=1)
+    records: Literal["agreements"] = Field(default="agreements", description="the records the events are read from")
+    event: Literal["signed"] = Field(default="signed", description="the date that starts the time allowed")
+    done: Literal["reported"] = Field(default="reported", description="the date by which it must be done")
+    within_months: int = Field(ge=1, description="calendar months allowed after the event")
 
 
 def units(params: Params, view: SnapshotView) -> list[Event]:

@@ -27,9 +27,9 @@ KIND = "distinct_count"
 
 class Params(CheckParams):
     kind: Literal["distinct_count"] = "distinct_count"
-    records: Literal["tcm_techniques"] = "tcm_techniques"
-    min_items: int = Field(ge=1)
-    min_categories: int | None = Field(default=None, ge=1)
+    records: Literal["tcm_techniques"] = Field(default="tcm_techniques", description="the records counted")
+    min_items: int = Field(ge=1, description="at least this many distinct items (by name)")
+    min_categories: int | None = Field(default=None, ge=1, description="spread over at least this many categories")
 
 
 def _max_matching(options: dict[str, set[str]]) -> int:

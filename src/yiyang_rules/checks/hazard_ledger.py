@@ -33,9 +33,17 @@ PlanField = Literal["responsible", "deadline", "measures"]
 
 class Params(CheckParams):
     kind: Literal["hazard_ledger"] = "hazard_ledger"
-    require_plan_for_open: bool = False
-    plan_fields: list[PlanField] = Field(default_factory=lambda: list[PlanField](["responsible", "deadline"]))
-    overdue_is_violation: bool = False
+    require_plan_for_open: bool = Field(
+        default=False, description="a hazard not yet rectified needs a rectification plan (hazards[].plan)"
+    )
+    plan_fields: list[PlanField] = Field(
+        default_factory=lambda: list[PlanField](["responsible", "deadline"]),
+        description="what such a plan must name",
+    )
+    overdue_is_violation: bool = Field(
+        default=False,
+        description="a hazard rectified after its plan's deadline, or still open past it, is non_compliant",
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,7 @@ KIND = "name_restriction"
 
 class Params(CheckParams):
     kind: Literal["name_restriction"] = "name_restriction"
-    term: str = Field(min_length=1)
+    term: str = Field(min_length=1, description="the term restricted in an institution's name (医养结合)")
     requires_any: dict[InstitutionKind, list[Qualification]] = Field(
         description="for each registered kind, the qualifications of which at least one is needed"
     )

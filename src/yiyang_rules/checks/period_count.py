@@ -28,9 +28,9 @@ KIND = "period_count"
 
 class Params(CheckParams):
     kind: Literal["period_count"] = "period_count"
-    activity: ActivityKind
-    period: PeriodUnit
-    min_count: int = Field(ge=1)
+    activity: ActivityKind = Field(description="the kind of activity counted (activities[].kind)")
+    period: PeriodUnit = Field(description="the calendar period each count is due in (Asia/Shanghai calendar)")
+    min_count: int = Field(ge=1, description="at least this many, in every period judged")
 
 
 def _distinct_dates(activities: tuple[Activity, ...]) -> tuple[list[date], list[str]]:

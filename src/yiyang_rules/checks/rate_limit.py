@@ -44,10 +44,12 @@ _MEASURES: dict[Measure, tuple[str, Label]] = {
 
 class Params(CheckParams):
     kind: Literal["rate_limit"] = "rate_limit"
-    measure: Measure
-    bound: Bound = Bound.AT_MOST
+    measure: Measure = Field(description="the rate measured, from the snapshot's quality section")
+    bound: Bound = Field(
+        default=Bound.AT_MOST, description="at_most: the rate may not exceed the limit; at_least: may not fall below"
+    )
     limit: Decimal = Field(ge=0, le=1, description="a ratio: 0.05 for 5%")
-    inclusive: bool = True
+    inclusive: bool = Field(default=True, description="whether the limit itself is allowed (控制在5%以内 includes 5%)")
 
 
 def _fraction(view: SnapshotView, measure: Measure) -> tuple[int, int] | None:

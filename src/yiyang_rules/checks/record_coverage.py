@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -48,7 +48,7 @@ class Requirement(StrEnum):
     RENEWED_OR_TERMINATED = "renewed_or_terminated"
 
 
-_REQUIREMENT_LABELS: dict[Requirement, Label] = {
+_REQUIREMENT_LABELS: dict[str, Label] = {
     Requirement.ADMISSION_ASSESSMENT: Label("入住评估", "an admission assessment"),
     Requirement.SERVICE_PLAN: Label("针对性服务方案", "an individual service plan"),
     Requirement.DISPUTE_CLAUSE: Label("纠纷处置责任条款", "a dispute-handling clause"),
@@ -57,7 +57,7 @@ _REQUIREMENT_LABELS: dict[Requirement, Label] = {
 }
 
 # The field each requirement reads, so an unknown one names where it is filled in.
-_REQUIREMENT_FIELDS: dict[Requirement, str] = {
+_REQUIREMENT_FIELDS: dict[str, str] = {
     Requirement.ADMISSION_ASSESSMENT: "residents.assessments",
     Requirement.SERVICE_PLAN: "residents.service_plan",
     Requirement.DISPUTE_CLAUSE: "agreements.dispute_clause",
@@ -71,14 +71,53 @@ _RECORD_LABELS: dict[str, Label] = {
 }
 
 
-class Params(CheckParams):
+class ResidentScope(StrEnum):
+    ADMITTED_IN_WINDOW = "admitted_in_window"
+    ALL = "all"
+
+
+class ResidentRequirement(StrEnum):
+    ADMISSION_ASSESSMENT = "admission_assessment"
+    SERVICE_PLAN = "service_plan"
+
+
+class AgreementRequirement(StrEnum):
+    DISPUTE_CLAUSE = "dispute_clause"
+    CONFIDENTIALITY_CLAUSE = "confidentiality_clause"
+    RENEWED_OR_TERMINATED = "renewed_or_terminated"
+
+
+# Residents and agreements are different records with different requirements: two parameter shapes,
+# told apart by ``records``, so that an agreement cannot be asked for an admission assessment, nor a
+# resident "expire" (a combination that no model allows is never evaluated).
+class ResidentCoverage(CheckParams):
+    """Every resident in scope has the requirement."""
+
     kind: Literal["record_coverage"] = "record_coverage"
-    records: Literal["residents", "agreements"]
-    scope: Scope
-    requirement: Requirement
-    within_days: int | None = Field(
-        default=None, ge=0, description="for assessments: at most this many days after admission"
+    records: Literal["residents"] = Field(description="the residents' records")
+    scope: ResidentScope = Field(
+        description="admitted_in_window: admitted in the window; all: every resident living there"
     )
+    requirement: ResidentRequirement = Field(description="what each resident's record must show")
+    within_days: int | None = Field(
+        default=None, ge=0, description="for admission_assessment: at most this many days after admission"
+    )
+
+
+class AgreementCoverage(CheckParams):
+    """Every cooperation agreement in scope has the requirement."""
+
+    kind: Literal["record_coverage"] = "record_coverage"
+    records: Literal["agreements"] = Field(description="the cooperation agreements")
+    scope: Scope = Field(
+        description="admitted_in_window: signed in the window; all: in force on as_of; "
+        "expired_by_as_of: expired on or before as_of"
+    )
+    requirement: AgreementRequirement = Field(description="what each agreement must show")
+
+
+Params = Annotated[ResidentCoverage | AgreementCoverage, Field(discriminator="records")]
+AnyCoverage = ResidentCoverage | AgreementCoverage
 
 
 # The texts say “在老年人入住时” (at admission) and give no number of days. An assessment made in
@@ -92,7 +131,7 @@ PENDING: Literal["pending"] = "pending"
 Verdict = bool | None | Literal["pending"]
 
 
-def _admission_assessed(resident: Resident, params: Params, view: SnapshotView) -> Verdict:
+def _admission_assessed(resident: Resident, params: ResidentCoverage, view: SnapshotView) -> Verdict:
     if resident.assessments is None:
         return None
     after = ASSESSMENT_DAYS_AFTER if params.within_days is None else params.within_days
@@ -116,9 +155,9 @@ def _renewed_or_terminated(agreement: Agreement, view: SnapshotView) -> bool:
     )
 
 
-def _requirement(params: Params, view: SnapshotView) -> Callable[[Any], Verdict]:
-    checks: dict[Requirement, Callable[[Any], Verdict]] = {
-        Requirement.ADMISSION_ASSESSMENT: lambda r: _admission_assessed(r, params, view),
+def _requirement(params: AnyCoverage, view: SnapshotView) -> Callable[[Any], Verdict]:
+    checks: dict[str, Callable[[Any], Verdict]] = {
+        Requirement.ADMISSION_ASSESSMENT: lambda r: _admission_assessed(r, params, view),  # type: ignore[arg-type]
         Requirement.SERVICE_PLAN: lambda r: r.service_plan,
         Requirement.DISPUTE_CLAUSE: lambda a: a.dispute_clause,
         Requirement.CONFIDENTIALITY_CLAUSE: lambda a: a.confidentiality_clause,
@@ -134,23 +173,21 @@ def _live(record: Resident | Agreement, as_of: date) -> bool:
     return record.admitted > as_of or record.discharged is None or record.discharged >= as_of
 
 
-def units(params: Params, view: SnapshotView) -> list[Event]:
+def units(params: AnyCoverage, view: SnapshotView) -> list[Event]:
     """The event that brings each record into scope (records that never come into scope: none).
     One comprehension per scope: this runs for every resident of every snapshot."""
     as_of = view.as_of
     if params.records == "residents":
         residents: Sequence[Resident] = view.snapshot.residents or ()
-        if params.scope is Scope.ADMITTED_IN_WINDOW:
+        if params.scope is ResidentScope.ADMITTED_IN_WINDOW:
             start, end = view.window
             return [Event(r.id, r.admitted, r) for r in residents if start <= r.admitted <= end]
-        if params.scope is Scope.ALL:
-            return [Event(r.id, r.admitted, r) for r in residents if _live(r, as_of)]
-        return []  # residents do not expire
+        return [Event(r.id, r.admitted, r) for r in residents if _live(r, as_of)]
     agreements: Sequence[Agreement] = view.snapshot.agreements or ()
-    if params.scope is Scope.ADMITTED_IN_WINDOW:
+    if params.scope == Scope.ADMITTED_IN_WINDOW:
         start, end = view.window
         return [Event(a.id, a.signed, a) for a in agreements if start <= a.signed <= end]
-    if params.scope is Scope.ALL:
+    if params.scope == Scope.ALL:
         return [Event(a.id, a.signed, a) for a in agreements if _live(a, as_of)]
     # The lapse: the day after expires (an agreement that never expires never lapses), judged only
     # for an agreement signed while the rule was in force (its opening event).
@@ -162,7 +199,9 @@ def units(params: Params, view: SnapshotView) -> list[Event]:
     return out
 
 
-def judge(params: Params, ruled: Sequence[Ruled[Event, Params]], later: Sequence[Event], view: SnapshotView) -> Outcome:
+def judge(
+    params: AnyCoverage, ruled: Sequence[Ruled[Event, AnyCoverage]], later: Sequence[Event], view: SnapshotView
+) -> Outcome:
     records: Sequence[Resident | Agreement] | None = getattr(view.snapshot, params.records)
     record_label = _RECORD_LABELS[params.records]
     need = _REQUIREMENT_LABELS[params.requirement]
@@ -206,7 +245,7 @@ def judge(params: Params, ruled: Sequence[Ruled[Event, Params]], later: Sequence
     not_yet = [u.record_id for u in later if not u.opening]
     if not_yet:
         evidence["after_as_of"] = not_yet
-    if params.scope is Scope.ALL:
+    if params.scope == Scope.ALL:
         ended = [r.id for r in records if not _live(r, view.as_of)]
         if ended:
             evidence["ended"] = ended
@@ -256,9 +295,9 @@ def judge(params: Params, ruled: Sequence[Ruled[Event, Params]], later: Sequence
     )
 
 
-def at_least_as_strict(new: Params, base: Params) -> bool | None:
+def at_least_as_strict(new: AnyCoverage, base: AnyCoverage) -> bool | None:
     if (new.records, new.requirement) != (base.records, base.requirement):
         return None
-    if base.within_days is None:
-        return new.scope == base.scope or new.scope is Scope.ALL
+    if not isinstance(base, ResidentCoverage) or not isinstance(new, ResidentCoverage) or base.within_days is None:
+        return new.scope in (base.scope, Scope.ALL)
     return new.within_days is not None and new.within_days <= base.within_days

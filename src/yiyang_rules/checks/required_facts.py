@@ -20,16 +20,18 @@ KIND = "required_facts"
 
 class FactRequirement(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    fact: str
-    expected: bool = True
-    when: Condition | None = None
+    fact: str = Field(
+        description="a fact path: policies.<key>, facilities.<key>, practices.<key> or qualifications.<key>"
+    )
+    expected: bool = Field(default=True, description="the value the fact must have (false: must not be so)")
+    when: Condition | None = Field(default=None, description="only institutions of this condition need the fact")
 
     _check_fact = field_validator("fact")(staticmethod(validate_fact_path))
 
 
 class Params(CheckParams):
     kind: Literal["required_facts"] = "required_facts"
-    facts: list[FactRequirement] = Field(min_length=1)
+    facts: list[FactRequirement] = Field(min_length=1, description="every one of these must hold")
 
 
 def _describe(requirement: FactRequirement) -> tuple[str, str]:

@@ -9,29 +9,30 @@ end. The batch pipeline is in :mod:`.batch`; this module only parses options.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from .. import __version__
-from ..catalog import NATIONAL, load_rules
+from ..catalog import NATIONAL, Catalog, load_pack
 from ..checks.base import Status
-from ..conditions import describe
 from ..engine import Engine
 from ..errors import JurisdictionError, RuleCatalogError, YiyangError
-from ..jurisdiction import ACCEPTED_FORMS, resolve_province
+from ..jurisdiction import ACCEPTED_FORMS, layer_named, resolve_province
 from ..localtime import parse_local_date
 from ..render import RENDERERS
 from ..render.base import RenderOptions
 from .batch import EXIT_BAD_INPUT, CheckRun, UsageError, default_workers, run_check
 from .config import ConfigError, FailOn, Language, load_config
 from .output import _silence_stdout, use_utf8_stdio
+from .rules_views import Lang, ListFormat, ShowFormat, diff_json, diff_text, list_json, list_table, show_json, show_text
+
+RULES_HELP = "a rules folder (a pack from another repository is read over the bundled rules)"
 
 if TYPE_CHECKING:
     from ..exemptions import Exemption
@@ -57,9 +58,11 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_BAD_INPUT)
 
 
-def _load_engine(jurisdiction: str | None, where: str = "--jurisdiction") -> Engine:
+def _load_engine(jurisdiction: str | None, where: str = "--jurisdiction", rules_dir: Path | None = None) -> Engine:
+    if rules_dir is not None and not rules_dir.is_dir():
+        raise _fail(f"--rules {rules_dir}: no such rules directory")
     try:
-        return Engine.load(jurisdiction)
+        return Engine.load(jurisdiction, rules_dir)
     except JurisdictionError as exc:
         raise _fail(f"{where}: {exc}") from None
     except RuleCatalogError as exc:
@@ -137,6 +140,7 @@ def check(
         Path | None, typer.Option("--exemptions", help="YAML file of approved exemptions (豁免/整改期)")
     ] = None,
     exemption_max_months: Annotated[int, typer.Option(help="longest exemption allowed, in months")] = 12,
+    rules_dir: Annotated[Path | None, typer.Option("--rules", help=RULES_HELP)] = None,
 ) -> None:
     """Check snapshots; exit 1 when an obligation --fail-on counts is not met, 2 on bad input."""
     try:
@@ -148,7 +152,7 @@ def check(
 
     def engine() -> Engine:
         if not loaded:
-            loaded.append(_load_engine(jurisdiction or settings.jurisdiction, where))
+            loaded.append(_load_engine(jurisdiction or settings.jurisdiction, where, rules_dir))
         return loaded[0]
 
     exemptions: tuple[Exemption, ...] = ()
@@ -174,6 +178,7 @@ def check(
         progress=progress,
         exemptions=exemptions,
         exemption_max_months=exemption_max_months,
+        rules_dir=rules_dir,
     )
     try:
         code = run_check(run, load_engine=engine)
@@ -189,114 +194,46 @@ def _color(output: Path | None) -> bool:
     return sys.stdout is not None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _catalog_layers(jurisdiction: str | None) -> str:
-    if jurisdiction is None or jurisdiction.strip().lower() == NATIONAL:
-        return NATIONAL
+def _catalog(engine: Engine, jurisdiction: str | None) -> Catalog:
+    if jurisdiction is None:
+        return engine.catalogs[NATIONAL]
     try:
-        return resolve_province(jurisdiction).slug
+        return engine.catalogs[layer_named(jurisdiction, engine.catalogs, engine.regions)]
     except JurisdictionError as exc:
         raise _fail(f"--jurisdiction: {exc}") from None
 
 
 @rules_app.command("list")
 def list_rules(
-    jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", "-j", help="national or a province")] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
-    lang: Annotated[str, typer.Option("--lang")] = "zh",
+    jurisdiction: Annotated[
+        str | None, typer.Option("--jurisdiction", "-j", help="national, a province, or a layer of the pack")
+    ] = None,
+    output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.TABLE,
+    lang: Annotated[Lang, typer.Option("--lang")] = Lang.ZH,
+    rules_dir: Annotated[Path | None, typer.Option("--rules", help=RULES_HELP)] = None,
 ) -> None:
     """The rules a jurisdiction holds."""
-    engine = _load_engine(None)
-    layer = _catalog_layers(jurisdiction)
-    catalog = engine.catalogs.get(layer, engine.catalogs[NATIONAL])
-    rows = [
-        {
-            "id": r.id,
-            "version": r.schedule.versions[-1].version,
-            "level": r.level.value,
-            "kind": r.kind.name,
-            "layers": list(r.layers),
-            "overlay": r.operation.value if r.operation else None,
-            "title": {"zh": r.title.zh, "en": r.title.en},
-        }
-        for r in catalog.rules
-    ]
-    if output_format == "json":
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if output_format != "table":
-        raise _fail(f"--format {output_format!r} is unknown; use table or json")
-    for rule in catalog.rules:
-        layers = "+".join(rule.layers) + (f" ({rule.operation.value})" if rule.operation else "")
-        title = rule.title.en if lang == "en" else rule.title.zh
-        typer.echo(f"{rule.id:<44} {rule.level.value:<12} {layers:<26} {title}")
-    typer.echo(f"{len(rows)} rules in {' + '.join(catalog.layers)}")
+    catalog = _catalog(_load_engine(None, rules_dir=rules_dir), jurisdiction)
+    typer.echo(list_json(catalog) if output_format is ListFormat.JSON else list_table(catalog, lang))
 
 
 @rules_app.command("show")
 def show_rule(
     rule_id: Annotated[str, typer.Argument(help="the rule id, e.g. fire.inspection-monthly")],
     jurisdiction: Annotated[
-        str | None, typer.Option("--jurisdiction", "-j", help="show the rule as a province compiles it")
+        str | None, typer.Option("--jurisdiction", "-j", help="show the rule as a layer compiles it")
     ] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json")] = "text",
+    output_format: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.TEXT,
+    rules_dir: Annotated[Path | None, typer.Option("--rules", help=RULES_HELP)] = None,
 ) -> None:
     """A rule's citations with quotes, applicability, version history and examples."""
-    engine = _load_engine(None)
-    layer = _catalog_layers(jurisdiction)
-    order = [layer] + [k for k in engine.catalogs if k != layer]
-    rule = next((c.get(rule_id) for k in order if (c := engine.catalogs[k]).get(rule_id)), None)
+    engine = _load_engine(None, rules_dir=rules_dir)
+    first = _catalog(engine, jurisdiction)
+    order = [first, *(c for c in engine.catalogs.values() if c is not first)]
+    rule = next((found for catalog in order if (found := catalog.get(rule_id)) is not None), None)
     if rule is None:
         raise _fail(f"no rule {rule_id!r}; `yiyang rules list` shows the ids")
-    applies = describe(rule.applies_to)
-    data: dict[str, Any] = {
-        "id": rule.id,
-        "title": {"zh": rule.title.zh, "en": rule.title.en},
-        "level": rule.level.value,
-        "layers": list(rule.layers),
-        "overlay": rule.operation.value if rule.operation else None,
-        "applies_to": {"zh": applies.zh, "en": applies.en},
-        "check_kind": rule.kind.name,
-        "citations": [c.model_dump() for c in rule.citations],
-        "versions": [
-            {
-                "version": h.version,
-                "from": h.start.isoformat(),
-                "until": h.until.isoformat() if h.until else None,
-                "layer": h.layer,
-                "basis": h.basis,
-                "changes": h.changes,
-                "check": v.params.model_dump(mode="json"),
-            }
-            for h, v in zip(rule.history, rule.schedule.versions, strict=True)
-        ],
-        "examples": [
-            {"layer": layer_name, "name": e.name, "expect": e.expect.value} for layer_name, e in rule.examples
-        ],
-    }
-    if output_format == "json":
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
-    lines = [
-        f"{rule.id}  [{rule.level.value}]  layers: {' + '.join(rule.layers)}"
-        + (f" ({data['overlay']} of national {rule.overlay_base})" if data["overlay"] else ""),
-        f"  {rule.title.zh}",
-        f"  {rule.title.en}",
-        f"applies to: {applies.zh}",
-        f"            {applies.en}",
-        "citations:",
-        *[f"  {c.document} {c.article}：“{c.quote}”" for c in rule.citations],
-        "versions:",
-    ]
-    for version in data["versions"]:
-        until = version["until"] or "—"
-        lines.append(f"  {version['version']:<16} {version['from']} → {until}  ({version['layer']})")
-        lines.append(f"      basis: {version['basis']}")
-        if version["changes"]:
-            lines.append(f"      changes: {version['changes']}")
-        lines.append(f"      check: {json.dumps(version['check'], ensure_ascii=False)}")
-    lines.append("examples:")
-    lines.extend(f"  [{e['layer']}] {e['name']} → {e['expect']}" for e in data["examples"])
-    typer.echo("\n".join(lines))
+    typer.echo(show_json(rule) if output_format is ShowFormat.JSON else show_text(rule))
 
 
 @rules_app.command("validate")
@@ -316,51 +253,59 @@ def validate_rules(
     raise typer.Exit(1 if result.problems else 0)
 
 
+@rules_app.command("docs")
+def rules_docs(
+    directory: Annotated[Path, typer.Argument(help="the rules folder of a pack")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="the folder to write rules/<layer>.md into")],
+) -> None:
+    """Reference pages for a pack's layers: whom each rule binds, quotes, versions, examples, overlays."""
+    from ..docs import layer_docs  # noqa: PLC0415 - only this command needs it
+
+    if not directory.is_dir():
+        raise _fail(f"{directory}: no such rules directory")
+    try:
+        pages = layer_docs(directory)
+    except ValueError as exc:
+        raise _fail(f"the rule files do not load (run `yiyang rules validate {directory}`):\n{exc}") from None
+    for relative, text in pages.items():
+        path = output / Path(relative).relative_to("docs")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"--output {path}: {exc.strerror}") from None
+        typer.echo(str(path))
+
+
 @rules_app.command("diff")
 def diff_layers(
-    base: Annotated[str, typer.Argument(help="the base layer: national")],
-    layer: Annotated[str, typer.Argument(help="a province layer, e.g. beijing or shaanxi")],
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json")] = "text",
+    base: Annotated[str, typer.Argument(help="the layer below: national, or a city's province")],
+    layer: Annotated[str, typer.Argument(help="a layer: a province (beijing, shaanxi) or a layer of the pack")],
+    output_format: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.TEXT,
+    rules_dir: Annotated[Path | None, typer.Option("--rules", help=RULES_HELP)] = None,
 ) -> None:
-    """What a province restates, tightens, adds or retires."""
+    """What a layer restates, tightens, adds or retires of the layer below it."""
     from ..diff import layer_diff  # noqa: PLC0415 - only this command needs it
 
-    loaded = load_rules()
+    if rules_dir is not None and not rules_dir.is_dir():
+        raise _fail(f"--rules {rules_dir}: no such rules directory")
+    loaded = load_pack(rules_dir)
     if loaded.problems:
         raise _fail("the rule files do not load (run `yiyang rules validate`)")
     try:
-        slug = resolve_province(layer).slug
+        name = layer_named(layer, loaded.layers, loaded.region_layers())
+        base_name = layer_named(base, loaded.layers, loaded.region_layers())
     except JurisdictionError:
-        raise _fail(f"{layer!r} is not a province; use {ACCEPTED_FORMS}") from None
+        raise _fail(f"{layer!r} is not a province nor a layer of the pack; use {ACCEPTED_FORMS}") from None
+    if name == NATIONAL and layer.strip().lower() != NATIONAL:
+        # A province with no layer of its own: nothing overlays national there.
+        typer.echo(diff_text([], NATIONAL, resolve_province(layer).slug))
+        return
     try:
-        changes = layer_diff(loaded, base.strip().lower(), slug)
+        changes = layer_diff(loaded, base_name, name)
     except ValueError as exc:
         raise _fail(str(exc)) from None
-    if output_format == "json":
-        typer.echo(json.dumps([c.as_dict() for c in changes], ensure_ascii=False, indent=2))
-        return
-    if not changes:
-        typer.echo(f"{slug}: no overlay; the national rules apply unchanged")
-        return
-    marks = {"tighten": "~", "add": "+", "retire": "-", "restate": "="}
-    for change in changes:
-        typer.echo(f"{marks[change.operation]} {change.operation:<8} {change.rule_id}  {change.title_zh}")
-        for cite in change.citations:
-            typer.echo(f"      {cite}")
-        if change.operation == "tighten":
-            typer.echo(f"      national {change.base_version}: {json.dumps(change.base_check, ensure_ascii=False)}")
-            typer.echo(f"      {slug} from {change.in_force_from}: {json.dumps(change.new_check, ensure_ascii=False)}")
-        elif change.operation == "add":
-            typer.echo(f"      from {change.in_force_from}: {json.dumps(change.new_check, ensure_ascii=False)}")
-        for field_change in change.changes:  # applies_to, title, notes changed by an overlay
-            before, after = field_change.before, field_change.after
-            if field_change.field in ("applies_to", "title"):
-                before = before["zh"] if before else "—"
-                after = after["zh"]
-            typer.echo(f"      {field_change.field}: national: {before}")
-            typer.echo(f"      {field_change.field}: {slug}: {after}")
-    counts = {op: sum(1 for c in changes if c.operation == op) for op in marks}
-    typer.echo(", ".join(f"{n} {op}" for op, n in counts.items()))
+    typer.echo(diff_json(changes) if output_format is ShowFormat.JSON else diff_text(changes, base_name, name))
 
 
 @app.command()

@@ -14,7 +14,8 @@ import typer
 
 from ..catalog import NATIONAL, Catalog
 from ..engine import Engine
-from ..errors import InputError, JurisdictionError
+from ..errors import InputError, JurisdictionError, RuleCatalogError
+from .rules_views import FactsFormat, Lang, facts_json, facts_markdown, facts_table
 
 EXIT_BAD_INPUT = 2
 _LANG_HELP = "zh or en: the workbook's sheet names, headers and labels"
@@ -38,17 +39,25 @@ def report_problems(error: InputError, lang: str) -> None:
         typer.echo(f"error: {error.source}: {where}{problem.message(lang)}", err=True)
 
 
-def _catalog(jurisdiction: str | None, engine: Engine | None = None) -> Catalog:
-    from ..jurisdiction import resolve_province  # noqa: PLC0415
+_RULES_HELP = "a rules folder (a pack from another repository is read over the bundled rules)"
 
-    engine = engine or Engine.load()
-    if jurisdiction is None or jurisdiction.strip().lower() == NATIONAL:
+
+def _catalog(jurisdiction: str | None, engine: Engine | None = None, rules_dir: Path | None = None) -> Catalog:
+    from ..jurisdiction import layer_named  # noqa: PLC0415
+
+    if engine is None:
+        if rules_dir is not None and not rules_dir.is_dir():
+            raise _fail(f"--rules {rules_dir}: no such rules directory")
+        try:
+            engine = Engine.load(rules_dir=rules_dir)
+        except RuleCatalogError as exc:
+            raise _fail(f"the rule files do not load (run `yiyang rules validate`):\n{exc}") from None
+    if jurisdiction is None:
         return engine.catalogs[NATIONAL]
     try:
-        slug = resolve_province(jurisdiction).slug
+        return engine.catalogs[layer_named(jurisdiction, engine.catalogs, engine.regions)]
     except JurisdictionError as exc:
         raise _fail(f"--jurisdiction: {exc}") from None
-    return engine.catalogs.get(slug, engine.catalogs[NATIONAL])
 
 
 def _write_bytes(path: Path, content: bytes) -> None:
@@ -64,11 +73,12 @@ def template(
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="the .xlsx to write")] = None,
     lang: Annotated[str, typer.Option("--lang", help=_LANG_HELP)] = "zh",
+    rules_dir: Annotated[Path | None, typer.Option("--rules", help=_RULES_HELP)] = None,
 ) -> None:
     """Write a blank self-check workbook (台账模板) for a jurisdiction's rules."""
     from ..workbook.writer import write_workbook  # noqa: PLC0415 - openpyxl only for workbooks
 
-    catalog = _catalog(jurisdiction)
+    catalog = _catalog(jurisdiction, rules_dir=rules_dir)
     target = output or Path(f"yiyang-{'-'.join(catalog.layers[1:]) or NATIONAL}.xlsx")
     _write_bytes(target, write_workbook(None, catalog, _lang(lang)))
     typer.echo(f"{target}", err=True)
@@ -153,57 +163,22 @@ def _to_snapshot(path: Path) -> Any:
 
 def rules_facts(
     jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", "-j", help="national or a province")] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="table, json or markdown")] = "table",
-    lang: Annotated[str, typer.Option("--lang")] = "zh",
+    output_format: Annotated[FactsFormat, typer.Option("--format", "-f")] = FactsFormat.TABLE,
+    lang: Annotated[Lang, typer.Option("--lang")] = Lang.ZH,
+    rules_dir: Annotated[Path | None, typer.Option("--rules", help=_RULES_HELP)] = None,
 ) -> None:
     """What a jurisdiction's rules need (yes/no facts, ledgers, figures): where each is filled in, which
     rules read it, and their citations."""
     from ..workbook.needs import needs  # noqa: PLC0415
 
-    _lang(lang)
-    if output_format not in ("table", "json", "markdown"):
-        raise _fail(f"--format {output_format!r} is unknown; use table, json or markdown")
-    catalog = _catalog(jurisdiction)
+    catalog = _catalog(jurisdiction, rules_dir=rules_dir)
     found = needs(catalog)
-
-    def pick(label: Any) -> str:
-        return str(label.en if lang == "en" else label.zh)
-
-    if output_format == "json":
-        rows = [
-            {
-                "path": n.path,
-                "label": {"zh": n.label.zh, "en": n.label.en},
-                "sheet": {"zh": n.sheet.zh, "en": n.sheet.en},
-                "rules": [
-                    {
-                        "id": r.id,
-                        "title": {"zh": r.title.zh, "en": r.title.en},
-                        "level": r.level.value,
-                        "citations": [{"document": c.document, "article": c.article} for c in r.citations],
-                    }
-                    for r in n.rules
-                ],
-            }
-            for n in found
-        ]
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if output_format == "markdown":
-        head = ("事项", "填写位置", "规则", "依据") if lang == "zh" else ("fact", "filled in", "rules", "citations")
-        lines = [f"| {' | '.join(head)} |", "|---|---|---|---|"]
-        for n in found:
-            rules = "<br>".join(f"`{r.id}` {pick(r.title)}" for r in n.rules)
-            cites = "<br>".join(dict.fromkeys(f"{c.document} {c.article}" for r in n.rules for c in r.citations))
-            lines.append(f"| {pick(n.label)} | {pick(n.sheet)} | {rules} | {cites} |")
-        typer.echo("\n".join(lines))
-        return
-    for n in found:
-        typer.echo(f"{pick(n.place)}    [{n.path}]")
-        for r in n.rules:
-            cites = "；".join(f"{c.document} {c.article}" for c in r.citations)
-            typer.echo(f"    {r.id}  {pick(r.title)}  ({cites})")
-    typer.echo(f"{len(found)} items needed by the rules of {' + '.join(catalog.layers)}")
+    if output_format is FactsFormat.JSON:
+        typer.echo(facts_json(found))
+    elif output_format is FactsFormat.MARKDOWN:
+        typer.echo(facts_markdown(found, lang))
+    else:
+        typer.echo(facts_table(found, lang, catalog))
 
 
 def register(app: typer.Typer, rules_app: typer.Typer) -> None:

@@ -28,7 +28,7 @@ from .._version import __version__
 from ..catalog import NATIONAL, Catalog
 from ..engine import Engine
 from ..errors import InputError, JurisdictionError, RuleCatalogError
-from ..jurisdiction import ACCEPTED_FORMS, resolve_province
+from ..jurisdiction import ACCEPTED_FORMS, layer_named
 from ..localtime import parse_local_date
 from ..render.json_lines import one_line
 from ..report import EngineInfo, SourceRef, Text
@@ -81,10 +81,12 @@ class Service:
 
     def catalog_key(self, jurisdiction: str | None) -> str:
         """The catalog a ``jurisdiction`` query names: 404 when it names no province."""
-        if jurisdiction is None or jurisdiction.strip().lower() == NATIONAL:
+        if jurisdiction is None:
             return NATIONAL
         try:
-            slug = resolve_province(jurisdiction).slug
+            # The one resolver (jurisdiction.layer_named): a layer's name or region code, or a
+            # province in any form; a province without rules of its own is checked against national.
+            return layer_named(jurisdiction, self.engine.catalogs, self.engine.regions)
         except JurisdictionError:
             raise ApiError(
                 404,
@@ -92,8 +94,6 @@ class Service:
                 f"未知的辖区 {jurisdiction!r}；可用 national、省份拼音、中文名称或行政区划代码",
                 f"unknown jurisdiction {jurisdiction!r}; use national or {ACCEPTED_FORMS}",
             ) from None
-        # A province without rules of its own is checked against the national rules, as in the CLI.
-        return slug if slug in self.engine.catalogs else NATIONAL
 
     def engine_for(self, jurisdiction: str | None) -> Engine:
         if jurisdiction is None:
