@@ -25,6 +25,7 @@ import contextlib
 import os
 import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -77,6 +78,25 @@ PARALLEL_FROM = 500
 # Text formats that get an exemptions section after each report (JSON and SARIF carry them as data);
 # the value says whether it is Markdown.
 _EXEMPTION_SECTIONS = {"table": False, "markdown": True}
+
+
+class _Interrupt:
+    """Whether Ctrl-C arrived in this process. An interrupt raised inside compiled code can come back
+    wrapped in another exception (pydantic's serializer turns it into a serialization error); the
+    per-input handlers below would then report it as a bad input (exit 2). They re-raise it instead,
+    so an interrupted run always ends with 130."""
+
+    seen = False
+
+    @classmethod
+    def handler(cls, signum: int, frame: object) -> None:
+        cls.seen = True
+        raise KeyboardInterrupt
+
+    @classmethod
+    def reraise(cls) -> None:
+        if cls.seen:
+            raise KeyboardInterrupt
 
 
 class UsageError(Exception):
@@ -190,6 +210,7 @@ def check_entry(
         problem = InputProblem("", "nested too deeply to check", "嵌套层级过深，无法检查")
         return BatchItem(source=entry.source, error=InputError(label, [problem]))
     except Exception as exc:  # one input must never stop the batch
+        _Interrupt.reraise()
         problem = InputProblem(
             "", f"could not be checked: {type(exc).__name__}: {exc}", f"无法检查：{type(exc).__name__}: {exc}"
         )
@@ -228,6 +249,7 @@ def process_entry(engine: Engine, setup: WorkerSetup, entry: Entry) -> Result:
                 markdown = _EXEMPTION_SECTIONS[setup.render_format]
                 text += render_section(item.report, setup.options.lang, markdown=markdown)
         except Exception as exc:  # a renderer bug must not lose the other inputs
+            _Interrupt.reraise()
             label = item.error.source if item.error else str(entry.source.file)
             problem = InputProblem("", f"could not be rendered: {type(exc).__name__}: {exc}")
             item = BatchItem(source=item.source, error=InputError(label, [problem]))
@@ -474,6 +496,8 @@ def run_check(run: CheckRun, load_engine: Callable[[], Engine] | None = None) ->
             loaded.append(load_engine() if load_engine else Engine.load(run.jurisdiction, run.rules_dir))
         return loaded[0]
 
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, _Interrupt.handler)
     engine()  # a bad -j or a broken rule pack is reported before any output exists
     summary = run.options.summary and renderer.render_summary is not None
     streaming = renderer.streaming and not summary
