@@ -209,3 +209,17 @@ def test_any_other_value_of_the_exemptions_parameter_is_400(client: httpx.Client
     for path in ("/v1/check", "/v1/check/batch"):
         error = error_of(client.post(path, params={"exemptions": "x.yaml"}, content=sample_bytes()), 400, "bad_request")
         assert "exemptions=envelope" in error["error"]["message"]["en"]
+
+
+def test_the_longest_exemption_is_configurable_like_the_cli(client: httpx.Client, tmp_path: Path) -> None:
+    entry = {**file_entries()[1], "expires": "2027-09-30"}  # 18 months after granted
+    body = envelope(sample(), [entry])
+    refused = error_of(client.post("/v1/check", params=ENVELOPE, json=body), 422, "invalid_exemptions")
+    assert "12 months" in refused["error"]["problems"][0]["message"]["en"]
+    with (
+        running_server(tmp_path, ["--max-exemption-months", "18"]) as longer,
+        httpx.Client(base_url=longer.url, timeout=60.0) as http,
+    ):
+        response = http.post("/v1/check", params=ENVELOPE, json=body)
+    assert response.status_code == 200, response.text
+    assert [o["state"] for o in response.json()["exemptions"]] == ["applied"]

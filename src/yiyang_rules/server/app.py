@@ -28,6 +28,7 @@ from .._version import __version__
 from ..catalog import NATIONAL, Catalog
 from ..engine import Engine
 from ..errors import InputError, JurisdictionError, RuleCatalogError
+from ..exemptions import DEFAULT_MAX_MONTHS
 from ..jurisdiction import ACCEPTED_FORMS, resolve_province
 from ..localtime import parse_local_date
 from ..render.json_lines import one_line
@@ -140,11 +141,12 @@ class CheckOptions:
     engine: Engine
     as_of: date | None
     envelope: bool = False  # ?exemptions=envelope: {"snapshot": ..., "exemptions": [...]} (server/envelope.py)
+    max_exemption_months: int = DEFAULT_MAX_MONTHS
 
     def run(self, body: bytes, source: str) -> Report:
         """The report of one body (a snapshot, or an envelope); bad input raises InputError or EnvelopeError."""
         if self.envelope:
-            return check_envelope(self.engine, body, self.as_of, source)
+            return check_envelope(self.engine, body, self.as_of, source, self.max_exemption_months)
         return self.engine.check(body, as_of=self.as_of, source=source)
 
 
@@ -174,7 +176,13 @@ def _check_options(request: Request) -> CheckOptions:
             f"exemptions={envelope!r} 无效；豁免随请求体提交：exemptions={ENVELOPE}",
             f"exemptions={envelope!r} is unknown; exemptions come in the body, with exemptions={ENVELOPE}",
         )
-    return CheckOptions(_service(request).engine_for(query.get("jurisdiction")), day, envelope is not None)
+    service = _service(request)
+    return CheckOptions(
+        service.engine_for(query.get("jurisdiction")),
+        day,
+        envelope is not None,
+        service.settings.max_exemption_months,
+    )
 
 
 def _declared_length(scope: Scope) -> int | None:
