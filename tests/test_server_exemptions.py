@@ -168,6 +168,9 @@ def test_a_bad_entry_is_422_naming_its_field(client: httpx.Client, change: dict[
         (b'{"snapshot": {}, "exemptions": {}}', "invalid_exemptions", "exemptions"),
         (b'{"snapshot": {}, "exemptions": [], "exemptions": []}', "invalid_exemptions", ""),
         (b'{"snapshot": {"schema_version": "1"}, "exemptions": []}', "invalid_snapshot", "snapshot."),
+        (b'{"snapshot": {}, "exemptions": [NaN]}', "invalid_exemptions", ""),
+        (b'{"snapshot": {}, "exemptions": ["x"]}', "invalid_exemptions", "exemptions[0]"),
+        (b"\xff\xfe", "invalid_exemptions", ""),
     ],
 )
 def test_a_bad_envelope_is_422_never_500(client: httpx.Client, body: bytes, code: str, path: str) -> None:

@@ -52,6 +52,10 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return seen
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")  # Python's json would accept NaN and Infinity
+
+
 def _decode(body: bytes) -> dict[str, Any]:
     def bad(en: str, zh: str) -> EnvelopeError:
         return EnvelopeError("invalid_exemptions", [_problem("", en, zh)])
@@ -66,7 +70,7 @@ def _decode(body: bytes) -> dict[str, Any]:
             '请求体为空；使用 ?exemptions=envelope 时请求体为 {"snapshot": {...}, "exemptions": [...]}',
         )
     try:
-        data = json.loads(text, object_pairs_hook=_unique_keys)
+        data = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
     except RecursionError:
         raise bad("the body is nested too deeply", "请求体嵌套过深") from None
     except ValueError as exc:  # JSONDecodeError is a ValueError, as is a duplicate key
