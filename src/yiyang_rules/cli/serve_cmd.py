@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ..server.settings import ENV_MAX_BATCH, ENV_MAX_BODY, Settings, SettingsError
+from ..server.settings import ENV_MAX_BATCH, ENV_MAX_BODY, ENV_MAX_EXEMPTION_MONTHS, Settings, SettingsError
 
 APP = "yiyang_rules.server.app:create_app"
 EXTRA_MISSING = "the service needs the server extra: pip install 'yiyang-rules[server]'"
@@ -24,6 +24,10 @@ def serve(
     ] = None,
     max_batch_bytes: Annotated[
         int | None, typer.Option(min=1, help=f"largest batch body [env {ENV_MAX_BATCH}; 256 MiB]")
+    ] = None,
+    max_exemption_months: Annotated[
+        int | None,
+        typer.Option(min=1, help=f"longest exemption a request may carry [env {ENV_MAX_EXEMPTION_MONTHS}; 12]"),
     ] = None,
     graceful_timeout: Annotated[
         int, typer.Option(min=0, help="seconds to let running requests finish on SIGTERM or Ctrl-C")
@@ -42,6 +46,7 @@ def serve(
     settings = Settings(
         max_body_bytes=max_body_bytes or settings.max_body_bytes,
         max_batch_bytes=max_batch_bytes or settings.max_batch_bytes,
+        max_exemption_months=max_exemption_months or settings.max_exemption_months,
     )
     # Workers are separate processes that build the app from the import string: they read the
     # settings from the environment.

@@ -28,12 +28,14 @@ from .._version import __version__
 from ..catalog import NATIONAL, Catalog
 from ..engine import Engine
 from ..errors import InputError, JurisdictionError, RuleCatalogError
+from ..exemptions import DEFAULT_MAX_MONTHS
 from ..jurisdiction import ACCEPTED_FORMS, layer_named
 from ..localtime import parse_local_date
 from ..render.json_lines import one_line
-from ..report import EngineInfo, SourceRef, Text
+from ..report import EngineInfo, Report, SourceRef, Text
 from .access import ACCESS_LOGGER, AccessLogMiddleware, json_logger, log_event, log_internal_error
 from .docs_page import render_docs
+from .envelope import ENVELOPE, EnvelopeError, check_envelope
 from .errors import ApiError, internal_error, payload_too_large, problem_out
 from .models import REQUEST_FILE, BatchLineError, Health, Limits, LineErrorDetail, ProblemOut, Ready
 from .openapi import render_openapi
@@ -43,7 +45,7 @@ from .views import jurisdiction_list, rule_detail, rule_list
 JSON = "application/json"
 JSON_LINES = "application/x-ndjson"
 
-CHECK_PARAMS = frozenset({"jurisdiction", "as_of", "lang"})
+CHECK_PARAMS = frozenset({"jurisdiction", "as_of", "lang", "exemptions"})
 RULES_PARAMS = frozenset({"jurisdiction"})
 
 
@@ -138,6 +140,14 @@ def _query(request: Request, allowed: frozenset[str]) -> dict[str, str]:
 class CheckOptions:
     engine: Engine
     as_of: date | None
+    envelope: bool = False  # ?exemptions=envelope: {"snapshot": ..., "exemptions": [...]} (server/envelope.py)
+    max_exemption_months: int = DEFAULT_MAX_MONTHS
+
+    def run(self, body: bytes, source: str) -> Report:
+        """The report of one body (a snapshot, or an envelope); bad input raises InputError or EnvelopeError."""
+        if self.envelope:
+            return check_envelope(self.engine, body, self.as_of, source, self.max_exemption_months)
+        return self.engine.check(body, as_of=self.as_of, source=source)
 
 
 def _check_options(request: Request) -> CheckOptions:
@@ -158,7 +168,21 @@ def _check_options(request: Request) -> CheckOptions:
                 f"as_of={query['as_of']!r} 不是日期；格式为 YYYY-MM-DD",
                 f"as_of={query['as_of']!r} is not a date; use YYYY-MM-DD",
             ) from None
-    return CheckOptions(_service(request).engine_for(query.get("jurisdiction")), day)
+    envelope = query.get("exemptions")
+    if envelope not in (None, ENVELOPE):
+        raise ApiError(
+            400,
+            "bad_request",
+            f"exemptions={envelope!r} 无效；豁免随请求体提交：exemptions={ENVELOPE}",
+            f"exemptions={envelope!r} is unknown; exemptions come in the body, with exemptions={ENVELOPE}",
+        )
+    service = _service(request)
+    return CheckOptions(
+        service.engine_for(query.get("jurisdiction")),
+        day,
+        envelope is not None,
+        service.settings.max_exemption_months,
+    )
 
 
 def _declared_length(scope: Scope) -> int | None:
@@ -191,7 +215,11 @@ async def check(request: Request) -> Response:
     options = _check_options(request)
     body = await _read_body(request, _service(request).settings.max_body_bytes)
     try:
-        report = options.engine.check(body, as_of=options.as_of, source=REQUEST_FILE)
+        report = options.run(body, REQUEST_FILE)
+    except EnvelopeError as exc:
+        raise ApiError(
+            422, exc.code, "请求有误，见 problems", "the request is not valid; see problems", exc.problems
+        ) from None
     except InputError as exc:
         raise ApiError(
             422, "invalid_snapshot", "快照有误，见 problems", "the snapshot is not valid; see problems", exc.problems
@@ -311,8 +339,8 @@ class BatchEndpoint:
         if not line.strip():
             return b""  # blank lines are skipped, as by the command line; numbers still count them
         try:
-            report = options.engine.check(line, as_of=options.as_of, source=f"{REQUEST_FILE}:{number}")
-        except InputError as exc:
+            report = options.run(line, f"{REQUEST_FILE}:{number}")
+        except (InputError, EnvelopeError) as exc:
             return _line_error(number, [problem_out(p) for p in exc.problems])
         except Exception as exc:
             log_internal_error(exc, "POST", "/v1/check/batch")

@@ -8,8 +8,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..checks.base import Status
+from ..exemptions import ExemptionEntry
 from ..report import CitationOut, EngineInfo, SourceRef, Text
 from ..rulefile import Level
+from ..snapshot import Snapshot
 
 REQUEST_FILE = "<request>"
 """What a batch report's ``source.file`` and a bad line's error record name as the file."""
@@ -29,6 +31,7 @@ class ProblemOut(_Body):
 
 ErrorCode = Literal[
     "invalid_snapshot",
+    "invalid_exemptions",
     "bad_request",
     "not_found",
     "unknown_jurisdiction",
@@ -147,3 +150,17 @@ class Ready(_Body):
     engine: EngineInfo
     catalogs: dict[str, int] = Field(description="rules per jurisdiction, compiled once in this worker")
     limits: Limits
+
+
+class CheckEnvelope(BaseModel):
+    """The body of ``POST /v1/check?exemptions=envelope`` (and each line of a batch with that flag):
+    one snapshot and the approved exemptions for its institution, each entry with exactly the keys of
+    an exemptions file. Documentation for clients: the service validates an envelope with the same
+    code as ``yiyang check --exemptions FILE`` (server/envelope.py), problems named by field path."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    snapshot: Snapshot
+    exemptions: list[ExemptionEntry] = Field(
+        description="may be empty; every entry must name the snapshot's institution"
+    )

@@ -20,7 +20,7 @@ from .._version import __version__
 from ..report import Report
 from ..resources import schemas_dir
 from ..snapshot import Snapshot
-from .models import BatchLineError, ErrorResponse, Health, JurisdictionList, Ready, RuleDetail, RuleList
+from .models import BatchLineError, CheckEnvelope, ErrorResponse, Health, JurisdictionList, Ready, RuleDetail, RuleList
 from .settings import DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY, ENV_MAX_BATCH, ENV_MAX_BODY
 
 FILE_NAME = "openapi.json"
@@ -29,6 +29,7 @@ REF = "#/components/schemas/{model}"
 _MODELS: list[tuple[type[BaseModel], Literal["validation", "serialization"]]] = [
     (Snapshot, "validation"),
     (Report, "serialization"),
+    (CheckEnvelope, "validation"),
     (BatchLineError, "serialization"),
     (ErrorResponse, "serialization"),
     (RuleList, "serialization"),
@@ -72,9 +73,18 @@ LANG = _query(
     "so it does not change the answer.",
     {"type": "string", "enum": ["zh", "en"], "default": "zh"},
 )
+EXEMPTIONS = _query(
+    "exemptions",
+    "envelope: the body (each line of a batch) is a CheckEnvelope {snapshot, exemptions} instead of a bare "
+    "Snapshot, and the report carries the exemptions' outcomes as `yiyang check --exemptions FILE` does. "
+    "Without it the body is the bare snapshot. Bad exemptions: 422 invalid_exemptions, with field paths "
+    "such as exemptions[0].expires.",
+    {"type": "string", "enum": ["envelope"]},
+)
+_ENVELOPE_BODY = {"x-envelope-schema": _ref("CheckEnvelope")}
 
 _COMMON_ERRORS = {
-    "400": _error("an unknown or repeated query parameter, or a parameter that is not valid (as_of, lang)"),
+    "400": _error("an unknown or repeated query parameter, or a parameter that is not valid (as_of, lang, exemptions)"),
     "405": _error("the path does not accept this method"),
     "500": _error("an internal error: a generic message, never a trace; the server logs where it happened"),
 }
@@ -91,7 +101,10 @@ def _paths() -> dict[str, Any]:
     check_errors = {
         "404": _error("unknown jurisdiction"),
         "413": _error("the body is over the limit for one snapshot"),
-        "422": _error("the snapshot is not valid: error.problems lists every field at fault (path, zh, en)"),
+        "422": _error(
+            "the snapshot (invalid_snapshot) or, with exemptions=envelope, the envelope or an exemption "
+            "(invalid_exemptions) is not valid: error.problems lists every field at fault (path, zh, en)"
+        ),
     }
     return {
         "/v1/check": {
@@ -100,8 +113,12 @@ def _paths() -> dict[str, Any]:
                 "summary": "Check one snapshot",
                 "description": "The report is byte for byte one line of `yiyang check --format json` for the same "
                 "snapshot and options; its `source` is null (a request has no file). " + _LIMITS,
-                "parameters": [JURISDICTION, AS_OF, LANG],
-                "requestBody": {"required": True, "content": _json_content("Snapshot")},
+                "parameters": [JURISDICTION, AS_OF, LANG, EXEMPTIONS],
+                "requestBody": {
+                    "required": True,
+                    "description": "a Snapshot; with exemptions=envelope, a CheckEnvelope (x-envelope-schema)",
+                    "content": {"application/json": {"schema": _ref("Snapshot"), **_ENVELOPE_BODY}},
+                },
                 "responses": {
                     "200": {"description": "the report", "content": _json_content("Report")},
                     **check_errors,
@@ -119,13 +136,14 @@ def _paths() -> dict[str, Any]:
                 "skipped (line numbers still count them). A line over the one-snapshot limit gets an error "
                 "record; a body over the batch limit is refused with 413 when its Content-Length says so, and "
                 "otherwise ends with an error record once the limit is reached. " + _LIMITS,
-                "parameters": [JURISDICTION, AS_OF, LANG],
+                "parameters": [JURISDICTION, AS_OF, LANG, EXEMPTIONS],
                 "requestBody": {
                     "required": True,
                     "content": {
                         "application/x-ndjson": {
                             "schema": {"type": "string", "description": "one Snapshot JSON object per line"},
                             "x-line-schema": _ref("Snapshot"),
+                            **_ENVELOPE_BODY,
                         }
                     },
                 },

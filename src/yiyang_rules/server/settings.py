@@ -7,10 +7,13 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..exemptions import DEFAULT_MAX_MONTHS
+
 MIB = 1024 * 1024
 
 ENV_MAX_BODY = "YIYANG_MAX_BODY_BYTES"
 ENV_MAX_BATCH = "YIYANG_MAX_BATCH_BYTES"
+ENV_MAX_EXEMPTION_MONTHS = "YIYANG_MAX_EXEMPTION_MONTHS"
 
 # A snapshot of a large institution with tens of thousands of records is a few MiB; 16 MiB leaves room
 # without letting one request hold a worker's memory hostage.
@@ -24,14 +27,14 @@ class SettingsError(ValueError):
     pass
 
 
-def _size(env: Mapping[str, str], name: str, default: int) -> int:
+def _size(env: Mapping[str, str], name: str, default: int, unit: str = "bytes") -> int:
     text = env.get(name, "").strip()
     if not text:
         return default
     try:
         value = int(text)
     except ValueError:
-        raise SettingsError(f"{name}={text!r} is not a whole number of bytes") from None
+        raise SettingsError(f"{name}={text!r} is not a whole number of {unit}") from None
     if value <= 0:
         raise SettingsError(f"{name}={text!r} must be greater than 0")
     return value
@@ -44,6 +47,9 @@ class Settings:
 
     max_body_bytes: int = DEFAULT_MAX_BODY
     max_batch_bytes: int = DEFAULT_MAX_BATCH
+    # The longest exemption a request may carry (``?exemptions=envelope``), in months from
+    # ``granted``: the service's counterpart of ``check --exemption-max-months``.
+    max_exemption_months: int = DEFAULT_MAX_MONTHS
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -51,7 +57,12 @@ class Settings:
         return cls(
             max_body_bytes=_size(source, ENV_MAX_BODY, DEFAULT_MAX_BODY),
             max_batch_bytes=_size(source, ENV_MAX_BATCH, DEFAULT_MAX_BATCH),
+            max_exemption_months=_size(source, ENV_MAX_EXEMPTION_MONTHS, DEFAULT_MAX_MONTHS, "months"),
         )
 
     def as_env(self) -> dict[str, str]:
-        return {ENV_MAX_BODY: str(self.max_body_bytes), ENV_MAX_BATCH: str(self.max_batch_bytes)}
+        return {
+            ENV_MAX_BODY: str(self.max_body_bytes),
+            ENV_MAX_BATCH: str(self.max_batch_bytes),
+            ENV_MAX_EXEMPTION_MONTHS: str(self.max_exemption_months),
+        }
