@@ -385,7 +385,10 @@ def stages(engine: Any, lines: Sequence[bytes], source: str, t_parse: float) -> 
         ([(rule, core.evaluate_rule(rule, view)) for rule in catalog.rules], view)
         for catalog, view in zip(catalogs, views2, strict=True)
     ]
-    assemble = getattr(core, "assemble_json", None)
+    try:
+        from yiyang_rules.report_json import assemble_json as assemble  # noqa: PLC0415
+    except ImportError:  # before the byte path existed
+        assemble = None
     texts: list[Any] = []
     reports: list[Any] = []
     if assemble is not None:

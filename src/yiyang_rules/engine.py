@@ -45,7 +45,7 @@ from .errors import InputError, InputProblem, JurisdictionError, RuleCatalogErro
 from .jurisdiction import province_of, resolve_province
 from .localtime import today_in_shanghai
 from .report import EngineInfo, Finding, InstitutionRef, Report, SourceRef, Summary, Text
-from .report_json import assemble_json
+from .report_json import AssembledReport, assemble
 from .snapshot import Snapshot
 from .vocabulary import where_to_fill_all
 
@@ -325,8 +325,15 @@ def evaluate(catalog: Catalog, snapshot: Snapshot, as_of: date) -> Report:
 def evaluate_json(catalog: Catalog, snapshot: Snapshot, as_of: date, source: SourceRef | None = None) -> str:
     """The same report as :func:`evaluate`, as its JSON text (``model_dump_json()``), assembled
     from pre-rendered fragments without building the report's models."""
+    return evaluate_assembled(catalog, snapshot, as_of, source).text
+
+
+def evaluate_assembled(
+    catalog: Catalog, snapshot: Snapshot, as_of: date, source: SourceRef | None = None
+) -> AssembledReport:
+    """:func:`evaluate_json`, with the institution and the (level, status) pairs of the findings."""
     view = SnapshotView.of(snapshot, as_of)
-    return assemble_json(catalog, snapshot, as_of, outcomes(catalog, view), source)
+    return assemble(catalog, snapshot, as_of, outcomes(catalog, view), source)
 
 
 @dataclass(frozen=True)
@@ -379,8 +386,19 @@ class Engine:
         """What ``check(...).model_dump_json()`` gives (with ``source`` set to ``located``), as
         UTF-8 bytes, without building the report's models: the path of the CLI's JSON Lines and
         the HTTP service. Same arguments and errors as :meth:`check`."""
+        return self.check_assembled(snapshot, as_of, source, limits, located).text.encode()
+
+    def check_assembled(
+        self,
+        snapshot: SnapshotInput,
+        as_of: date | None = None,
+        source: str | None = None,
+        limits: Limits | None = None,
+        located: SourceRef | None = None,
+    ) -> AssembledReport:
+        """:meth:`check_json` as text, with the institution and the verdicts of the findings."""
         model, catalog, day, label = self._prepare(snapshot, as_of, source, limits)
-        return _guarded(label, model, day, lambda: evaluate_json(catalog, model, day, located)).encode()
+        return _guarded(label, model, day, lambda: evaluate_assembled(catalog, model, day, located))
 
     def _prepare(
         self, snapshot: SnapshotInput, as_of: date | None, source: str | None, limits: Limits | None

@@ -21,6 +21,7 @@ from pydantic_core import to_json
 from ._version import __version__
 from .checks.base import Outcome, Status
 from .report import EngineInfo, SourceRef
+from .rulefile import Level
 
 if TYPE_CHECKING:
     from .catalog import Catalog, CompiledRule
@@ -95,6 +96,16 @@ _STATUS = {s: ',"status":' + _text(s.value) for s in Status}
 _MESSAGE = ',"evidence":'
 
 
+@dataclass(frozen=True)
+class AssembledReport:
+    """A report as JSON text, with what a caller needs without reading it back: whose report it
+    is and which (level, status) pairs its findings have (for exit codes)."""
+
+    text: str
+    institution: str
+    verdicts: frozenset[tuple[Level, Status]]
+
+
 def assemble_json(
     catalog: Catalog,
     snapshot: Snapshot,
@@ -104,14 +115,27 @@ def assemble_json(
 ) -> str:
     """The report of ``outcomes`` (one per rule of ``catalog``, in order) as JSON text, equal to
     ``report.model_dump_json()`` of the report the model path builds (with ``source`` set)."""
+    return assemble(catalog, snapshot, as_of, outcomes, source).text
+
+
+def assemble(
+    catalog: Catalog,
+    snapshot: Snapshot,
+    as_of: date,
+    outcomes: Sequence[tuple[CompiledRule, Outcome]],
+    source: SourceRef | None = None,
+) -> AssembledReport:
+    """:func:`assemble_json`, with the institution and the verdicts."""
     parts = fragments(catalog)
     counts = dict.fromkeys(Status, 0)
+    verdicts: set[tuple[Level, Status]] = set()
     findings: list[str] = []
     append = findings.append
     for (rule, result), frag in zip(outcomes, parts.rules, strict=True):
         version = rule.schedule.at(as_of) or rule.schedule.versions[-1]
         status = result.status
         counts[status] += 1
+        verdicts.add((rule.level, status))
         message = result.message
         append(
             frag.head
@@ -129,7 +153,7 @@ def assemble_json(
         )
     institution = snapshot.institution
     period = snapshot.period
-    return (
+    text = (
         parts.opening
         + _text(as_of.isoformat())
         + ',"period":{"start":'
@@ -154,3 +178,4 @@ def assemble_json(
         + (source.model_dump_json() if source is not None else "null")
         + ',"exemptions":null}'
     )
+    return AssembledReport(text, institution.id, frozenset(verdicts))
