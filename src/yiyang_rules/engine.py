@@ -27,6 +27,7 @@ from .checks.base import (
     WholeCheck,
     not_in_force,
     outcome,
+    places_to_fill,
 )
 from .conditions import holds
 from .decoding import (
@@ -47,7 +48,6 @@ from .localtime import today_in_shanghai
 from .report import EngineInfo, Finding, InstitutionRef, Report, SourceRef, Summary, Text
 from .report_json import AssembledReport, assemble
 from .snapshot import Snapshot
-from .vocabulary import where_to_fill_all
 
 SnapshotInput = Snapshot | Mapping[str, Any] | str | bytes | Path
 
@@ -177,7 +177,7 @@ def evaluate_rule(rule: CompiledRule, view: SnapshotView) -> Outcome:
         return outcome(Status.NOT_APPLICABLE, "本机构不属于该规则的适用对象", "the rule does not bind this institution")
     if applies.value is None:
         missing = sorted(set(applies.missing))
-        places = where_to_fill_all(missing)
+        places = places_to_fill(missing)
         return outcome(
             Status.INSUFFICIENT_DATA,
             f"无法判断是否适用，快照未提供：{places.zh}",
