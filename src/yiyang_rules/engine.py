@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from ._version import __version__
 from .catalog import NATIONAL, Catalog, CompiledRule, LoadedRules, compile_catalog, load_rules
+from .catalog_cache import cached_catalogs
 from .checks import CheckKind
 from .checks.base import (
     Outcome,
@@ -47,6 +48,7 @@ from .jurisdiction import province_of, resolve_province
 from .localtime import today_in_shanghai
 from .report import EngineInfo, Finding, InstitutionRef, Report, SourceRef, Summary, Text
 from .report_json import AssembledReport, assemble
+from .resources import rules_dir as default_rules_dir
 from .snapshot import Snapshot
 
 SnapshotInput = Snapshot | Mapping[str, Any] | str | bytes | Path
@@ -351,13 +353,13 @@ class Engine:
         """Load and compile the rules. ``jurisdiction`` forces one (``national``, ``beijing``, …);
         without it each snapshot's own province decides. ``limits`` caps one snapshot's size, depth
         and window (default: :class:`Limits` with the ``YIYANG_MAX_*`` environment variables)."""
-        loaded = load_rules(rules_dir)
-        if loaded.problems:
-            raise RuleCatalogError(loaded.problems)
+        catalogs = cached_catalogs(
+            rules_dir or default_rules_dir(), lambda: _compile_all(_checked(load_rules(rules_dir)))
+        )
         forced = None
         if jurisdiction is not None:
             forced = NATIONAL if jurisdiction.strip().lower() == NATIONAL else resolve_province(jurisdiction).slug
-        return cls(MappingProxyType(_compile_all(loaded)), forced, limits or Limits.from_env())
+        return cls(MappingProxyType(catalogs), forced, limits or Limits.from_env())
 
     def catalog_for(self, snapshot: Snapshot) -> Catalog:
         key = self.forced or province_of(snapshot.institution).slug
@@ -443,6 +445,12 @@ def _guarded(label: str, model: Snapshot, day: date, run: Callable[[], _T]) -> _
                 )
             ],
         ) from None
+
+
+def _checked(loaded: LoadedRules) -> LoadedRules:
+    if loaded.problems:
+        raise RuleCatalogError(loaded.problems)
+    return loaded
 
 
 def _compile_all(loaded: LoadedRules) -> dict[str, Catalog]:
