@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,16 @@ def test_old_entries_are_pruned(rules: Path, cache: Path) -> None:
         victim.write_text(text + f"\n# edit {n}\n", encoding="utf-8")
         Engine.load(rules_dir=rules)
     assert len(_entries(cache)) == catalog_cache.KEEP
+
+
+def test_special_files_in_the_rules_folder_are_not_opened(rules: Path) -> None:
+    # Opening a FIFO waits for a writer: the key must name it, never read it.
+    fifo = rules / "national" / "x.fifo.yaml"
+    os.mkfifo(fifo)
+    done: list[str] = []
+    worker = threading.Thread(target=lambda: done.append(catalog_cache.cache_key(rules)), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert done, "cache_key blocked on a FIFO"
+    fifo.unlink()
+    assert catalog_cache.cache_key(rules) != done[0]

@@ -52,16 +52,24 @@ def _files(root: Path) -> list[Path]:
     return found
 
 
+def _content(path: Path) -> bytes:
+    """A file's bytes; only regular files are opened (opening a FIFO would wait for a writer)."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return f"\0not a regular file: {stat.S_IFMT(info.st_mode)}".encode()
+        return path.read_bytes()
+    except OSError as exc:
+        return f"\0unreadable: {exc.errno}".encode()
+
+
 def cache_key(rules_root: Path) -> str:
     """A digest of every input of the compiled catalogs (see the module's docstring)."""
     digest = hashlib.sha256()
     digest.update(f"{_FORMAT}\0{__version__}\0{sys.version}\0{rules_root.resolve()}\0".encode())
     for top in (rules_root, _PACKAGE):
         for path in _files(top):
-            try:
-                data = path.read_bytes()
-            except OSError:
-                data = b"\0unreadable"
+            data = _content(path)
             digest.update(str(path.relative_to(top)).encode() + b"\0" + len(data).to_bytes(8, "big") + data)
         digest.update(b"\1")
     return digest.hexdigest()
