@@ -615,6 +615,9 @@ class _FaultyEngine(Engine):
     def check(self, *args: Any, **kwargs: Any) -> Report:
         raise RuntimeError(f"resident {SECRET} broke the engine")
 
+    def check_assembled(self, *args: Any, **kwargs: Any) -> Any:  # the service's byte path
+        raise RuntimeError(f"resident {SECRET} broke the engine")
+
 
 def faulty_app() -> Any:
     """An app whose engine fails on every check (started by uvicorn's --factory in a test)."""

@@ -4,17 +4,18 @@ functions of (catalog, snapshot, as_of)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from ._version import __version__
 from .catalog import NATIONAL, Catalog, CompiledRule, compile_all, load_pack
+from .catalog_cache import cached_catalogs
 from .checks import CheckKind
 from .checks.base import (
     Outcome,
@@ -27,6 +28,7 @@ from .checks.base import (
     WholeCheck,
     not_in_force,
     outcome,
+    places_to_fill,
 )
 from .conditions import holds
 from .decoding import (
@@ -44,9 +46,10 @@ from .decoding import (
 from .errors import InputError, InputProblem, JurisdictionError, RuleCatalogError
 from .jurisdiction import layer_for, layer_named
 from .localtime import today_in_shanghai
-from .report import EngineInfo, Finding, InstitutionRef, Report, Summary, Text
+from .report import EngineInfo, Finding, InstitutionRef, Report, SourceRef, Summary, Text
+from .report_json import AssembledReport, assemble
+from .resources import rules_dir as default_rules_dir
 from .snapshot import Snapshot
-from .vocabulary import where_to_fill_all
 
 SnapshotInput = Snapshot | Mapping[str, Any] | str | bytes | Path
 
@@ -176,7 +179,7 @@ def evaluate_rule(rule: CompiledRule, view: SnapshotView) -> Outcome:
         return outcome(Status.NOT_APPLICABLE, "本机构不属于该规则的适用对象", "the rule does not bind this institution")
     if applies.value is None:
         missing = sorted(set(applies.missing))
-        places = where_to_fill_all(missing)
+        places = places_to_fill(missing)
         return outcome(
             Status.INSUFFICIENT_DATA,
             f"无法判断是否适用，快照未提供：{places.zh}",
@@ -286,10 +289,13 @@ def _window_not_covered(schedule: Schedule[Any], first: date, last: date) -> Out
     )
 
 
-def evaluate(catalog: Catalog, snapshot: Snapshot, as_of: date) -> Report:
-    """A pure function: the same catalog, snapshot and date give the same report."""
-    view = SnapshotView.of(snapshot, as_of)
-    findings = [_finding(rule, evaluate_rule(rule, view), view) for rule in catalog.rules]
+def outcomes(catalog: Catalog, view: SnapshotView) -> list[tuple[CompiledRule, Outcome]]:
+    """Every rule of the catalog judged on one snapshot, in the catalog's order."""
+    return [(rule, evaluate_rule(rule, view)) for rule in catalog.rules]
+
+
+def report_of(catalog: Catalog, snapshot: Snapshot, as_of: date, findings: list[Finding]) -> Report:
+    """The report model of ``findings`` (one per rule of ``catalog``)."""
     counts = dict.fromkeys(Status, 0)
     for finding in findings:
         counts[finding.status] += 1
@@ -310,6 +316,28 @@ def evaluate(catalog: Catalog, snapshot: Snapshot, as_of: date) -> Report:
     )
 
 
+def evaluate(catalog: Catalog, snapshot: Snapshot, as_of: date) -> Report:
+    """A pure function: the same catalog, snapshot and date give the same report."""
+    view = SnapshotView.of(snapshot, as_of)
+    return report_of(
+        catalog, snapshot, as_of, [_finding(rule, result, view) for rule, result in outcomes(catalog, view)]
+    )
+
+
+def evaluate_json(catalog: Catalog, snapshot: Snapshot, as_of: date, source: SourceRef | None = None) -> str:
+    """The same report as :func:`evaluate`, as its JSON text (``model_dump_json()``), assembled
+    from pre-rendered fragments without building the report's models."""
+    return evaluate_assembled(catalog, snapshot, as_of, source).text
+
+
+def evaluate_assembled(
+    catalog: Catalog, snapshot: Snapshot, as_of: date, source: SourceRef | None = None
+) -> AssembledReport:
+    """:func:`evaluate_json`, with the institution and the (level, status) pairs of the findings."""
+    view = SnapshotView.of(snapshot, as_of)
+    return assemble(catalog, snapshot, as_of, outcomes(catalog, view), source)
+
+
 @dataclass(frozen=True)
 class Engine:
     """Compiled catalogs for every layer combination, built once; ``check`` is thread-safe."""
@@ -326,11 +354,14 @@ class Engine:
         """Load and compile the rules. ``jurisdiction`` forces one (``national``, ``beijing``, …);
         without it each snapshot's own province decides. ``limits`` caps one snapshot's size, depth
         and window (default: :class:`Limits` with the ``YIYANG_MAX_*`` environment variables)."""
-        loaded = load_pack(rules_dir)
-        if loaded.problems:
-            raise RuleCatalogError(loaded.problems)
-        catalogs = compile_all(loaded)
-        regions = loaded.region_layers()
+
+        def build() -> tuple[dict[str, Catalog], dict[str, str]]:
+            loaded = load_pack(rules_dir)
+            if loaded.problems:
+                raise RuleCatalogError(loaded.problems)
+            return compile_all(loaded), loaded.region_layers()
+
+        catalogs, regions = cached_catalogs(rules_dir or default_rules_dir(), build)
         forced = None if jurisdiction is None else layer_named(jurisdiction, catalogs, regions)
         return cls(MappingProxyType(catalogs), forced, limits or Limits.from_env(), MappingProxyType(regions))
 
@@ -347,6 +378,37 @@ class Engine:
     ) -> Report:
         """``as_of`` overrides the snapshot's own; the default is today in Asia/Shanghai. ``limits``
         overrides the engine's for this call. Bad input of any kind is an :class:`InputError`."""
+        model, catalog, day, label = self._prepare(snapshot, as_of, source, limits)
+        return _guarded(label, model, day, lambda: evaluate(catalog, model, day))
+
+    def check_json(
+        self,
+        snapshot: SnapshotInput,
+        as_of: date | None = None,
+        source: str | None = None,
+        limits: Limits | None = None,
+        located: SourceRef | None = None,
+    ) -> bytes:
+        """What ``check(...).model_dump_json()`` gives (with ``source`` set to ``located``), as
+        UTF-8 bytes, without building the report's models: the path of the CLI's JSON Lines and
+        the HTTP service. Same arguments and errors as :meth:`check`."""
+        return self.check_assembled(snapshot, as_of, source, limits, located).text.encode()
+
+    def check_assembled(
+        self,
+        snapshot: SnapshotInput,
+        as_of: date | None = None,
+        source: str | None = None,
+        limits: Limits | None = None,
+        located: SourceRef | None = None,
+    ) -> AssembledReport:
+        """:meth:`check_json` as text, with the institution and the verdicts of the findings."""
+        model, catalog, day, label = self._prepare(snapshot, as_of, source, limits)
+        return _guarded(label, model, day, lambda: evaluate_assembled(catalog, model, day, located))
+
+    def _prepare(
+        self, snapshot: SnapshotInput, as_of: date | None, source: str | None, limits: Limits | None
+    ) -> tuple[Snapshot, Catalog, date, str]:
         label = source or (str(snapshot) if isinstance(snapshot, Path) else "<snapshot>")
         limits = limits or self.limits
         model = to_snapshot(snapshot, source, limits)
@@ -361,22 +423,29 @@ class Engine:
         late = calendar_problems(model, day, "as_of" if as_of is None and model.as_of is not None else "--as-of")
         if late:
             raise InputError(label, late)
-        try:
-            return evaluate(catalog, model, day)
-        except (OverflowError, ValueError) as exc:
-            # Period and deadline arithmetic near 0001-01-01 or 9999-12-31 leaves the calendar
-            # (OverflowError from timedelta, ValueError "year 0 is out of range" from date()).
-            # Any other ValueError is a bug of ours and must not pass for bad input.
-            if isinstance(exc, ValueError) and "out of range" not in str(exc):
-                raise
-            edges = "; ".join(edge_dates(model, day)) or "a date near 0001-01-01 or 9999-12-31"
-            raise InputError(
-                label,
-                [
-                    InputProblem(
-                        "",
-                        f"dates too near the ends of the calendar for the rules' periods and deadlines: {edges}",
-                        f"日期过于接近公历的起止（公元 1 年或 9999 年），无法计算规则的期间和期限：{edges}",
-                    )
-                ],
-            ) from None
+        return model, catalog, day, label
+
+
+_T = TypeVar("_T")
+
+
+def _guarded(label: str, model: Snapshot, day: date, run: Callable[[], _T]) -> _T:
+    try:
+        return run()
+    except (OverflowError, ValueError) as exc:
+        # Period and deadline arithmetic near 0001-01-01 or 9999-12-31 leaves the calendar
+        # (OverflowError from timedelta, ValueError "year 0 is out of range" from date()).
+        # Any other ValueError is a bug of ours and must not pass for bad input.
+        if isinstance(exc, ValueError) and "out of range" not in str(exc):
+            raise
+        edges = "; ".join(edge_dates(model, day)) or "a date near 0001-01-01 or 9999-12-31"
+        raise InputError(
+            label,
+            [
+                InputProblem(
+                    "",
+                    f"dates too near the ends of the calendar for the rules' periods and deadlines: {edges}",
+                    f"日期过于接近公历的起止（公元 1 年或 9999 年），无法计算规则的期间和期限：{edges}",
+                )
+            ],
+        ) from None

@@ -23,9 +23,8 @@ from ..vocabulary import (
     QUALIFICATION_LABELS,
     InstitutionKind,
     Qualification,
-    where_to_fill_all,
 )
-from .base import CheckParams, Outcome, SnapshotView, Status, outcome
+from .base import CheckParams, Outcome, SnapshotView, Status, outcome, places_to_fill
 
 KIND = "name_restriction"
 
@@ -133,8 +132,8 @@ def evaluate(params: Params, view: SnapshotView) -> Outcome:
     if unknown:
         return outcome(
             Status.INSUFFICIENT_DATA,
-            f"名称使用“{params.term}”，快照未提供：{where_to_fill_all(unknown).zh}",
-            f"the name uses “{params.term}”; the snapshot does not give: {where_to_fill_all(unknown).en}",
+            f"名称使用“{params.term}”，快照未提供：{places_to_fill(unknown).zh}",
+            f"the name uses “{params.term}”; the snapshot does not give: {places_to_fill(unknown).en}",
             missing=unknown,
             **evidence,
         )

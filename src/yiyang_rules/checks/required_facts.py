@@ -12,8 +12,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..conditions import Condition, fact_path_field, fact_value, holds, validate_fact_path
-from ..vocabulary import fact_label, sheet_of, where_to_fill_all
-from .base import CheckParams, Outcome, SnapshotView, Status, outcome
+from ..vocabulary import fact_label, sheet_of
+from .base import CheckParams, Outcome, SnapshotView, Status, outcome, places_to_fill
 
 KIND = "required_facts"
 
@@ -74,7 +74,7 @@ def evaluate(params: Params, view: SnapshotView) -> Outcome:
             **({"missing": unknown} if unknown else {}),
         )
     if unknown:
-        places = where_to_fill_all(unknown)
+        places = places_to_fill(unknown)
         return outcome(
             Status.INSUFFICIENT_DATA,
             f"快照未提供：{places.zh}",

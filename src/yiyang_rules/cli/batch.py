@@ -49,6 +49,7 @@ from ..exemptions import (
 from ..render import RENDERERS, Renderer
 from ..render.base import BatchItem, RenderOptions
 from ..render.exemptions_text import render_section
+from ..render.json_lines import one_line
 from ..render.rollup import Rollup
 from ..render.text import printable
 from ..report import Report, SourceRef
@@ -236,7 +237,36 @@ def _sheet_exemptions(engine: Engine, workbook: Path, institution: str, max_mont
     )
 
 
+def _fast_json_line(engine: Engine, setup: WorkerSetup, entry: Entry) -> Result | None:
+    """The JSON Lines line of a snapshot straight from the report bytes (``Engine.check_assembled``,
+    equal to the model's ``model_dump_json``: tests/test_oracle.py), when nothing needs the report
+    model: no exemptions, not a workbook (its 豁免 sheet), no report kept. None: take the model path,
+    which also turns every error into its record."""
+    if (
+        setup.render_format != "json"
+        or setup.keep_reports
+        or setup.exemptions
+        or isinstance(entry, BatchItem)
+        or entry.workbook is not None
+    ):
+        return None
+    try:
+        assembled = engine.check_assembled(entry.data, as_of=setup.as_of, source=entry.label, located=entry.source)
+    except Exception:  # the model path reports it, as a record, exactly as before
+        return None
+    pairs = assembled.verdicts
+    verdict = Verdict(
+        mandatory=(Level.MANDATORY, Status.NON_COMPLIANT) in pairs,
+        recommended=any(level is not Level.MANDATORY and s is Status.NON_COMPLIANT for level, s in pairs),
+        insufficient=any(s is Status.INSUFFICIENT_DATA for _, s in pairs),
+    )
+    return Result(entry.source, verdict, None, text=one_line(assembled.text) + "\n", institution=assembled.institution)
+
+
 def process_entry(engine: Engine, setup: WorkerSetup, entry: Entry) -> Result:
+    fast = _fast_json_line(engine, setup, entry)
+    if fast is not None:
+        return fast
     item = check_entry(engine, entry, setup.as_of, setup.exemptions, setup.exemption_max_months)
     verdict = verdict_of(item)
     text = None

@@ -1,0 +1,138 @@
+"""The compiled catalogs cached on disk, so that rule YAML is read and validated only when it changes.
+
+The key is a SHA-256 of everything the compiled catalogs are made of: the rule files (every file
+below the rules directory), the package's own files (the check kinds' code, the bundled source
+texts), the package version and the Python version. Any change gives a new key, hence a new entry;
+an entry is never updated in place. The cache is a convenience and never an error: an unreadable,
+unwritable, corrupt or foreign entry is ignored and the rules are compiled as without a cache.
+
+Where: ``$YIYANG_CACHE_DIR``, else (with ``YIYANG_CATALOG_CACHE=1``) ``$XDG_CACHE_HOME/yiyang-rules``,
+else ``~/.cache/yiyang-rules``. ``YIYANG_NO_CACHE=1`` disables it. Entries are pickles, read only when
+the file belongs to the current user and is not writable by others (a pickle runs code when
+loaded, so an entry someone else could write is not trusted).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import stat
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar, cast
+
+from ._version import __version__
+from .resources import rules_dir as default_rules_dir
+
+_T = TypeVar("_T")
+_PACKAGE = Path(__file__).resolve().parent
+_FORMAT = "1"  # bump when the entry's layout changes
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or None when caching is off: off unless ``YIYANG_CATALOG_CACHE=1`` or
+    ``YIYANG_CACHE_DIR`` is set, and always off with ``YIYANG_NO_CACHE=1``. Not on by default yet:
+    with workers that start this fast, tests/test_batch_pipeline.py's killed-worker test can hang
+    the worker pool (a race in the pool's hand-over, to be fixed first; docs/decisions.md)."""
+    if os.environ.get("YIYANG_NO_CACHE", "").strip() not in ("", "0"):
+        return None
+    explicit = os.environ.get("YIYANG_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    if os.environ.get("YIYANG_CATALOG_CACHE", "").strip() in ("", "0"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "yiyang-rules"
+
+
+def _files(root: Path) -> list[Path]:
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+        found.extend(Path(folder) / n for n in sorted(names) if not n.endswith((".pyc", ".pyo")))
+    return found
+
+
+def _content(path: Path) -> bytes:
+    """A file's bytes; only regular files are opened (opening a FIFO would wait for a writer)."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return f"\0not a regular file: {stat.S_IFMT(info.st_mode)}".encode()
+        return path.read_bytes()
+    except OSError as exc:
+        return f"\0unreadable: {exc.errno}".encode()
+
+
+def cache_key(rules_root: Path) -> str:
+    """A digest of every input of the compiled catalogs (see the module's docstring)."""
+    digest = hashlib.sha256()
+    digest.update(f"{_FORMAT}\0{__version__}\0{sys.version}\0{rules_root.resolve()}\0".encode())
+    # The bundled rules too: a pack from another repository is read over them.
+    tops = dict.fromkeys(p.resolve() for p in (rules_root, default_rules_dir(), _PACKAGE))
+    for top in tops:
+        for path in _files(top):
+            data = _content(path)
+            digest.update(str(path.relative_to(top)).encode() + b"\0" + len(data).to_bytes(8, "big") + data)
+        digest.update(b"\1")
+    return digest.hexdigest()
+
+
+def _trusted(path: Path) -> bool:
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    owner_ok = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return stat.S_ISREG(info.st_mode) and owner_ok and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def cached_catalogs(rules_root: Path, build: Callable[[], _T]) -> _T:
+    """The catalogs from the cache when an entry for exactly these inputs exists, else ``build()``
+    (which raises on bad rules: nothing is cached then), stored for next time when possible."""
+    folder = cache_dir()
+    if folder is None:
+        return build()
+    try:
+        entry = folder / f"catalogs-{cache_key(rules_root)}.pickle"
+    except OSError:
+        return build()
+    if _trusted(entry):
+        try:
+            with entry.open("rb") as handle:
+                value = pickle.load(handle)
+            if value is not None:
+                return cast("_T", value)
+        except Exception:
+            pass
+    catalogs = build()
+    _store(folder, entry, catalogs)
+    return catalogs
+
+
+KEEP = 8  # entries kept: a few rule packs or versions side by side, not every edit ever made
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    entries = sorted(folder.glob("catalogs-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in [e for e in entries if e != keep][KEEP - 1 :]:
+        old.unlink(missing_ok=True)
+
+
+def _store(folder: Path, entry: Path, catalogs: object) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, temp = tempfile.mkstemp(prefix=".catalogs-", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(catalogs, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, entry)  # atomic: a reader sees the whole entry or none
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        _prune(folder, entry)
+    except Exception:
+        return

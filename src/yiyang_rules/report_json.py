@@ -1,0 +1,181 @@
+"""Report JSON assembled from strings: the bytes of ``Report.model_dump_json()`` without building
+the report's pydantic models.
+
+A finding's constant parts (rule id, level, title, citations, layers, overlay) are rendered once
+per compiled catalog; a report is then those fragments joined with each finding's status, message
+and evidence, rendered by pydantic-core's own serializer (``pydantic_core.to_json``, the one
+``model_dump_json`` uses, so strings, floats and non-ASCII text come out the same). The equality is
+not assumed: tests/test_oracle.py compares both paths byte for byte on generated snapshots.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from pydantic_core import to_json
+
+from ._version import __version__
+from .checks.base import Outcome, Status
+from .report import EngineInfo, SourceRef
+from .rulefile import Level
+
+if TYPE_CHECKING:
+    from .catalog import Catalog, CompiledRule
+    from .snapshot import Snapshot
+
+
+def _text(value: object) -> str:
+    return to_json(value).decode()
+
+
+@dataclass(frozen=True)
+class RuleJson:
+    """One compiled rule's constant fragments, in the field order of ``Finding``."""
+
+    head: str  # {"rule_id":…,"rule_version":
+    level_title: str  # ,"level":…,"title":{…},"message":
+    tail: str  # ,"citations":[…],"layers":[…],"overlay":…,"exemption":null}
+
+    @classmethod
+    def of(cls, rule: CompiledRule) -> RuleJson:
+        citations = ",".join(c.model_dump_json() for c in rule.report_citations)
+        overlay = rule.operation.value if rule.operation is not None else None
+        return cls(
+            head='{"rule_id":' + _text(rule.id) + ',"rule_version":',
+            level_title=',"level":'
+            + _text(rule.level.value)
+            + ',"title":'
+            + rule.report_title.model_dump_json()
+            + ',"message":',
+            tail=',"citations":['
+            + citations
+            + '],"layers":'
+            + _text(list(rule.layers))
+            + ',"overlay":'
+            + _text(overlay)
+            + ',"exemption":null}',
+        )
+
+
+@dataclass(frozen=True)
+class CatalogJson:
+    """The fragments of every rule of one catalog, and the report's constant opening."""
+
+    rules: tuple[RuleJson, ...]
+    opening: str  # {"report_version":"1","engine":{…},"jurisdiction":[…],"as_of":
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> CatalogJson:
+        engine = EngineInfo.model_construct(name="yiyang-rules", version=__version__).model_dump_json()
+        return cls(
+            tuple(RuleJson.of(rule) for rule in catalog.rules),
+            '{"report_version":"1","engine":' + engine + ',"jurisdiction":' + _text(list(catalog.layers)) + ',"as_of":',
+        )
+
+
+_CACHE: dict[int, tuple[weakref.ref[Catalog], CatalogJson]] = {}
+
+
+def fragments(catalog: Catalog) -> CatalogJson:
+    """The catalog's fragments, rendered the first time they are asked for (catalogs are immutable;
+    the entry goes when the catalog does)."""
+    key = id(catalog)
+    entry = _CACHE.get(key)
+    if entry is not None and entry[0]() is catalog:
+        return entry[1]
+    built = CatalogJson.of(catalog)
+    _CACHE[key] = (weakref.ref(catalog, lambda _ref, key=key: _CACHE.pop(key, None)), built)  # type: ignore[misc]
+    return built
+
+
+_STATUS = {s: ',"status":' + _text(s.value) for s in Status}
+_MESSAGE = ',"evidence":'
+
+
+@dataclass(frozen=True)
+class AssembledReport:
+    """A report as JSON text, with what a caller needs without reading it back: whose report it
+    is and which (level, status) pairs its findings have (for exit codes)."""
+
+    text: str
+    institution: str
+    verdicts: frozenset[tuple[Level, Status]]
+
+
+def assemble_json(
+    catalog: Catalog,
+    snapshot: Snapshot,
+    as_of: date,
+    outcomes: Sequence[tuple[CompiledRule, Outcome]],
+    source: SourceRef | None = None,
+) -> str:
+    """The report of ``outcomes`` (one per rule of ``catalog``, in order) as JSON text, equal to
+    ``report.model_dump_json()`` of the report the model path builds (with ``source`` set)."""
+    return assemble(catalog, snapshot, as_of, outcomes, source).text
+
+
+def assemble(
+    catalog: Catalog,
+    snapshot: Snapshot,
+    as_of: date,
+    outcomes: Sequence[tuple[CompiledRule, Outcome]],
+    source: SourceRef | None = None,
+) -> AssembledReport:
+    """:func:`assemble_json`, with the institution and the verdicts."""
+    parts = fragments(catalog)
+    counts = dict.fromkeys(Status, 0)
+    verdicts: set[tuple[Level, Status]] = set()
+    findings: list[str] = []
+    append = findings.append
+    for (rule, result), frag in zip(outcomes, parts.rules, strict=True):
+        version = rule.schedule.at(as_of) or rule.schedule.versions[-1]
+        status = result.status
+        counts[status] += 1
+        verdicts.add((rule.level, status))
+        message = result.message
+        append(
+            frag.head
+            + _text(version.version)
+            + _STATUS[status]
+            + frag.level_title
+            + '{"zh":'
+            + _text(message.zh)
+            + ',"en":'
+            + _text(message.en)
+            + "}"
+            + _MESSAGE
+            + to_json(result.evidence).decode()
+            + frag.tail
+        )
+    institution = snapshot.institution
+    period = snapshot.period
+    text = (
+        parts.opening
+        + _text(as_of.isoformat())
+        + ',"period":{"start":'
+        + _text(period.start.isoformat())
+        + ',"end":'
+        + _text(period.end.isoformat())
+        + '},"institution":{"id":'
+        + _text(institution.id)
+        + ',"name":'
+        + _text(institution.name)
+        + '},"summary":{"compliant":'
+        + str(counts[Status.COMPLIANT])
+        + ',"non_compliant":'
+        + str(counts[Status.NON_COMPLIANT])
+        + ',"insufficient_data":'
+        + str(counts[Status.INSUFFICIENT_DATA])
+        + ',"not_applicable":'
+        + str(counts[Status.NOT_APPLICABLE])
+        + '},"findings":['
+        + ",".join(findings)
+        + '],"source":'
+        + (source.model_dump_json() if source is not None else "null")
+        + ',"exemptions":null}'
+    )
+    return AssembledReport(text, institution.id, frozenset(verdicts))
