@@ -21,7 +21,7 @@ from typing import Any, Generic, Literal, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from ..conditions import Predicate, Truth
-from ..snapshot import Activity, Agreement, Snapshot
+from ..snapshot import Activity, Snapshot
 from ..vocabulary import ActivityKind, Label, where_to_fill, where_to_fill_all
 
 
@@ -222,16 +222,3 @@ class UnitCheck:
 
 
 Timing = WholeCheck | UnitCheck
-
-
-def agreement_in_force(agreement: Agreement, day: date) -> bool:
-    """An agreement is in force on ``day`` when it was signed on or before it, was not terminated
-    on or before it, and had not lapsed: expired before ``day`` without a written renewal dated on
-    or before ``day`` (国卫办老龄发〔2020〕23号 六（二）: 期满后…再书面续签协议或停止合作)."""
-    if agreement.signed > day:
-        return False
-    if agreement.terminated is not None and agreement.terminated <= day:
-        return False
-    if agreement.expires is not None and agreement.expires < day:
-        return agreement.renewed is not None and agreement.renewed <= day
-    return True

@@ -29,7 +29,7 @@ from pydantic import Field
 
 from ..snapshot import Agreement, Resident
 from ..vocabulary import AssessmentKind, Label, where_to_fill
-from .base import CheckParams, Event, Outcome, Ruled, SnapshotView, Status, agreement_in_force, missing, outcome
+from .base import CheckParams, Event, Outcome, Ruled, SnapshotView, Status, missing, outcome
 
 KIND = "record_coverage"
 
@@ -169,7 +169,7 @@ def _requirement(params: AnyCoverage, view: SnapshotView) -> Callable[[Any], Ver
 def _live(record: Resident | Agreement, as_of: date) -> bool:
     """Not ended on as_of (a record not yet begun is the engine's: it has not happened)."""
     if isinstance(record, Agreement):
-        return record.signed > as_of or agreement_in_force(record, as_of)
+        return record.signed > as_of or record.in_force_on(as_of)
     return record.admitted > as_of or record.discharged is None or record.discharged >= as_of
 
 
