@@ -8,6 +8,7 @@ import os
 import pty
 import select
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -280,3 +281,37 @@ def test_a_worker_killed_mid_run_loses_no_input(tmp_path: Path) -> None:
     results.extend(stream)
     ids = [json.loads(r.text or "")["institution"]["id"] for r in results]
     assert ids == [f"CLEAN-{i}" for i in range(count)]
+
+
+_DIE_MID_SEND_RUN = """
+import json, sys
+from yiyang_rules.cli.batch import WorkerSetup, in_workers
+from yiyang_rules.cli.inputs import read_inputs
+from yiyang_rules.engine import Engine
+from yiyang_rules.render.base import RenderOptions
+setup = WorkerSetup(None, None, None, "json", RenderOptions(), keep_reports=False)
+for result in in_workers(read_inputs([sys.argv[1]]), setup, 2, Engine.load):
+    print(json.loads(result.text or "")["institution"]["id"], flush=True)
+"""
+
+
+def test_a_worker_dying_while_sending_its_results_neither_hangs_nor_loses_input(tmp_path: Path) -> None:
+    # The worker (through the test hook batch._DIE_MID_SEND) writes half of its first chunk's results
+    # and exits, as a worker killed at that moment does: the pool's manager thread then waits for the
+    # rest of the message for ever. Run in a child process so that a hang is a bounded failure here.
+    count = 200
+    path = write_jsonl(tmp_path / "b.jsonl", [clean(i) for i in range(count)])
+    env = subprocess_env(**{batch._DIE_MID_SEND: "1"})
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _DIE_MID_SEND_RUN, str(path)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("in_workers hung after a worker died while sending its results")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [f"CLEAN-{i}" for i in range(count)]

@@ -59,7 +59,7 @@ from .inputs import Entry, count_inputs, read_inputs
 from .output import OutputError, Sink
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -300,10 +300,33 @@ def process_entry(engine: Engine, setup: WorkerSetup, entry: Entry) -> Result:
 _WORKER: tuple[Engine, WorkerSetup] | None = None
 
 
+# Test hook, read only by tests/test_batch_pipeline.py: a worker started with this variable set dies
+# half-way through sending its first chunk's results, as a worker killed at that moment does.
+_DIE_MID_SEND = "YIYANG_TEST_WORKER_DIES_MID_SEND"
+
+
+def _die_mid_send() -> None:
+    from multiprocessing.connection import Connection  # noqa: PLC0415
+
+    send_bytes = Connection.send_bytes
+
+    def dying(self: Connection, buf: bytes, offset: int = 0, size: int | None = None) -> None:
+        data = bytes(memoryview(buf)[offset:][:size])
+        if len(data) < 4096:  # the start-up sign and the pool's own small messages go through
+            send_bytes(self, buf, offset, size)
+            return
+        os.write(self.fileno(), len(data).to_bytes(4, "big") + data[: len(data) // 2])
+        os._exit(1)
+
+    Connection.send_bytes = dying  # type: ignore[method-assign, assignment]
+
+
 def _init_worker(setup: WorkerSetup) -> None:
     global _WORKER  # noqa: PLW0603 - the per-process engine is the point of the initializer
     # Ctrl-C goes to the whole process group; the parent stops the pool, the workers stay quiet.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if os.environ.get(_DIE_MID_SEND):
+        _die_mid_send()
     _WORKER = (Engine.load(setup.jurisdiction, setup.rules_dir), setup)
 
 
@@ -329,16 +352,56 @@ def in_process(entries: Iterable[Entry], setup: WorkerSetup, engine: Engine) -> 
         yield process_entry(engine, setup, entry)
 
 
+# How long a wait on a worker's result lasts before the pool's health is looked at again.
+_POLL_SECONDS = 0.2
+
+
+def _pool_failed(pool: ProcessPoolExecutor) -> bool:
+    """Whether a result not yet in may never come: the pool is broken, one of its workers has exited,
+    or its manager thread (which resolves the futures) is gone. Python 3.11's pool can lose a future
+    outright when a worker dies while a task is being submitted (its manager marks the pool broken and
+    fails the pending tasks without the submit lock, so a task added in between is never resolved),
+    so the parent never waits on a future without looking at this."""
+    if getattr(pool, "_broken", False):
+        return True
+    processes = getattr(pool, "_processes", None) or {}
+    if any(process.exitcode is not None for process in list(processes.values())):
+        return True
+    manager = getattr(pool, "_executor_manager_thread", None)
+    return isinstance(manager, threading.Thread) and not manager.is_alive()
+
+
+def _release_failed_pool(pool: ProcessPoolExecutor) -> None:
+    """Free a failed pool's manager thread so that neither shutdown nor interpreter exit (which joins
+    that thread) blocks. A worker killed while sending a result leaves a partial message in the result
+    pipe, and the manager thread waits in ``recv`` for the rest for ever: this process holds the pipe's
+    write end too, so no end of file comes. Once every worker is dead and this process's write end is
+    closed, that read ends, and the manager marks the pool broken, fails its tasks and exits."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        if process.exitcode is None:
+            process.kill()
+    for process in processes:
+        process.join(timeout=5)
+    result_queue = getattr(pool, "_result_queue", None)
+    writer = getattr(result_queue, "_writer", None)
+    if writer is not None and not writer.closed:
+        with contextlib.suppress(OSError):
+            writer.close()
+
+
 def in_workers(
     entries: Iterable[Entry], setup: WorkerSetup, workers: int, local: Callable[[], Engine]
 ) -> Iterator[Result]:
     """Results in input order from ``workers`` processes (this one and ``workers - 1`` started ones),
     with at most ``IN_FLIGHT_PER_WORKER × workers`` chunks read and not yet written. If a worker dies
     (killed, out of memory) or its result cannot be sent back, its chunk is checked here instead, so
-    no input is lost."""
+    no input is lost. No wait is unbounded: a result is waited for in short steps, and once the pool
+    has failed every chunk not yet back is checked here."""
     # Imported here: a one-snapshot run never pays for them.
     import multiprocessing  # noqa: PLC0415
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+    from concurrent.futures import wait as wait_for  # noqa: PLC0415
     from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
 
     # spawn, not fork: the parent may run a progress-bar thread, and fork with threads can deadlock.
@@ -350,34 +413,47 @@ def in_workers(
     # Each chunk with its results: computed here, a worker's future, or None for a chunk to check here
     # when its turn comes (the pool was broken when it was read).
     pending: deque[tuple[list[Entry], list[Result] | Future[list[Result]] | None]] = deque()
+    # Set once the pool is seen to have failed: from then on nothing is handed over or waited for.
+    failed = False
 
     def here(chunk: list[Entry]) -> list[Result]:
         engine = local()
         return [process_entry(engine, setup, entry) for entry in chunk]
+
+    def arrived(outcome: Future[list[Result]]) -> bool:
+        """Whether ``outcome`` has been resolved, waiting only while the pool is healthy."""
+        nonlocal failed
+        while not failed:
+            if wait_for([outcome], timeout=_POLL_SECONDS).done:
+                return True
+            failed = _pool_failed(pool)
+        return outcome.done()
 
     def collect() -> list[Result]:
         chunk, outcome = pending.popleft()
         if isinstance(outcome, list):
             return outcome
         # A chunk no worker has started yet is checked here rather than waited for.
-        if outcome is not None and (outcome.done() or not outcome.cancel()):
+        if outcome is not None and (outcome.done() or not outcome.cancel()) and arrived(outcome):
             try:
-                return outcome.result()
+                return outcome.result(timeout=0)
             except Exception:  # a dead worker (BrokenProcessPool) or a result that could not cross back
                 pass
         return here(chunk)
 
     # Until a worker has started (about half a second: an interpreter, the imports, the rules), this
-    # process checks every chunk itself instead of queueing work nobody can take yet.
+    # process checks every chunk itself instead of queueing work nobody can take yet. The gate is only
+    # looked at, never waited on: a worker that dies while starting leaves it unresolved for good.
     started = pool.submit(_started)
     finished = False
     try:
         for index, chunk in enumerate(_chunks(entries, CHUNK)):
             outcome: list[Result] | Future[list[Result]] | None = None
-            if index % workers == 0 or not started.done():
+            failed = failed or _pool_failed(pool)
+            if index % workers == 0 or failed or not started.done():
                 outcome = here(chunk)
             else:
-                with contextlib.suppress(BrokenProcessPool):
+                with contextlib.suppress(BrokenProcessPool, RuntimeError):
                     outcome = pool.submit(_work, chunk)
             pending.append((chunk, outcome))
             while len(pending) >= IN_FLIGHT_PER_WORKER * workers:
@@ -386,7 +462,11 @@ def in_workers(
             yield from collect()
         finished = True
     finally:
-        pool.shutdown(wait=finished, cancel_futures=not finished)
+        # Waiting for a failed pool to shut down can block for good (a lost task is never done).
+        healthy = finished and not failed and not _pool_failed(pool)
+        if not healthy:
+            _release_failed_pool(pool)
+        pool.shutdown(wait=healthy, cancel_futures=not healthy)
 
 
 def results(
