@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -364,6 +365,11 @@ class Engine:
         catalogs, regions = cached_catalogs(rules_dir or default_rules_dir(), build)
         forced = None if jurisdiction is None else layer_named(jurisdiction, catalogs, regions)
         return cls(MappingProxyType(catalogs), forced, limits or Limits.from_env(), MappingProxyType(regions))
+
+    @cached_property
+    def rule_ids(self) -> frozenset[str]:
+        """Every rule id of every layer: what an exemption may name."""
+        return frozenset(rule.id for catalog in self.catalogs.values() for rule in catalog.rules)
 
     def catalog_for(self, snapshot: Snapshot) -> Catalog:
         key = self.forced or layer_for(snapshot.institution, self.catalogs, self.regions)

@@ -157,9 +157,9 @@ def check(
 
     exemptions: tuple[Exemption, ...] = ()
     if exemptions_file is not None:
-        from .exemption_opts import ExemptionRun  # noqa: PLC0415 - only runs with --exemptions need it
+        from .exemption_opts import load_exemption_file  # noqa: PLC0415 - only runs with --exemptions need it
 
-        exemptions = ExemptionRun.load(exemptions_file, engine(), exemption_max_months).exemptions
+        exemptions = load_exemption_file(exemptions_file, engine(), exemption_max_months)
     run = CheckRun(
         inputs=tuple(snapshots),
         format=str(output_format or settings.format or "table"),

@@ -231,7 +231,7 @@ def check_entry(
 def _sheet_exemptions(engine: Engine, workbook: Path, institution: str, max_months: int) -> tuple[Exemption, ...]:
     from ..workbook.exemptions_sheet import read_workbook_exemptions  # noqa: PLC0415 - workbooks only
 
-    known = {rule.id for catalog in engine.catalogs.values() for rule in catalog.rules}
+    known = engine.rule_ids
     return read_workbook_exemptions(
         workbook, known, source=str(workbook), institution=institution, max_months=max_months
     )

@@ -142,7 +142,7 @@ def check_envelope(
     --exemptions FILE`` gives it. Every exemption must name the snapshot's institution: one for
     another institution would match nothing here, and is refused rather than dropped."""
     data = _decode(body)
-    known = {rule.id for catalog in engine.catalogs.values() for rule in catalog.rules}
+    known = engine.rule_ids
     exemptions = parse_exemption_list(data["exemptions"], known, max_months, source)
     try:
         report = engine.check(data["snapshot"], as_of=as_of, source=source)
