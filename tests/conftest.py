@@ -10,6 +10,10 @@ hypothesis tests).
 from __future__ import annotations
 
 import copy
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,6 +24,19 @@ from yiyang_rules.checks.base import CheckParams, Schedule, ScheduledVersion, Sn
 from yiyang_rules.engine import to_snapshot
 from yiyang_rules.examples import merge
 from yiyang_rules.snapshot import Snapshot
+
+# The compiled-catalog cache is on by default; the test session (and every command it starts, which
+# inherits the environment) keeps its entries in a folder of its own, never in the user's
+# ~/.cache. A test that sets YIYANG_CACHE_DIR or YIYANG_NO_CACHE itself (monkeypatch) wins.
+_SESSION_CACHE = tempfile.mkdtemp(prefix="yiyang-test-cache-")
+os.environ["YIYANG_CACHE_DIR"] = _SESSION_CACHE
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_catalog_cache() -> Iterator[None]:
+    yield
+    shutil.rmtree(_SESSION_CACHE, ignore_errors=True)
+
 
 DEFAULT_AS_OF = "2026-07-15"
 

@@ -1,5 +1,5 @@
 """The compiled-catalog cache: used when the rules are unchanged, rebuilt when anything changes,
-never an error (unwritable folder, damaged entry), off with YIYANG_NO_CACHE=1."""
+never an error (unwritable folder, damaged entry), on by default, off with YIYANG_NO_CACHE=1."""
 
 from __future__ import annotations
 
@@ -130,3 +130,29 @@ def test_special_files_in_the_rules_folder_are_not_opened(rules: Path) -> None:
     assert done, "cache_key blocked on a FIFO"
     fifo.unlink()
     assert catalog_cache.cache_key(rules) != done[0]
+
+
+def test_on_by_default_in_the_xdg_cache_folder(rules: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("YIYANG_CACHE_DIR", raising=False)
+    monkeypatch.delenv("YIYANG_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert catalog_cache.cache_dir() == tmp_path / "xdg" / "yiyang-rules"
+    Engine.load(rules_dir=rules)
+    assert len(_entries(tmp_path / "xdg" / "yiyang-rules")) == 1
+
+
+def test_without_xdg_the_cache_is_under_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("YIYANG_CACHE_DIR", raising=False)
+    monkeypatch.delenv("YIYANG_NO_CACHE", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert catalog_cache.cache_dir() == tmp_path / "home" / ".cache" / "yiyang-rules"
+    monkeypatch.setenv("YIYANG_NO_CACHE", "1")
+    assert catalog_cache.cache_dir() is None
+
+
+def test_the_test_session_never_writes_the_users_cache() -> None:
+    folder = catalog_cache.cache_dir()
+    assert folder is not None
+    assert folder != Path.home() / ".cache" / "yiyang-rules"
+    assert "yiyang-test-cache-" in str(folder)

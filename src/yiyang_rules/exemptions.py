@@ -25,7 +25,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, field_validator
 
 from .errors import Problem, YiyangError, format_loc
-from .localtime import LocalDate, add_months, to_shanghai_date
+from .localdate import LocalDate
+from .localtime import add_months, to_shanghai_date
 from .report import ExemptionApproval, ExemptionOutcome, Finding, FindingExemption, Report, Text
 from .units import Unit, finding_units
 from .yamlfile import LoadedYaml, YamlError, load_yaml_file, load_yaml_text

@@ -1,4 +1,4 @@
-"""Calendar time in Asia/Shanghai: the contract's date type, calendar periods, month arithmetic."""
+"""Calendar time in Asia/Shanghai: local dates, calendar periods, month arithmetic (standard library only)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
-from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
-import pendulum
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
-from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import PydanticCustomError, core_schema
+# The standard library's zone database; on a system without /usr/share/zoneinfo the ``tzdata``
+# package (a dependency) supplies it.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-SHANGHAI = pendulum.timezone("Asia/Shanghai")
+
+class DateOutOfRange(ValueError):
+    """A date-time whose Asia/Shanghai date falls outside the years 1 to 9999."""
+
+    def __init__(self, value: datetime) -> None:
+        super().__init__(f"{value.isoformat()} falls outside the years 1 to 9999 in Asia/Shanghai time")
+        self.value = value
 
 
 def to_shanghai_date(value: date | datetime) -> date:
@@ -25,79 +30,34 @@ def to_shanghai_date(value: date | datetime) -> date:
             return value.astimezone(SHANGHAI).date()
         except OverflowError:
             # 0001-01-01T00:00:00+14:00 is still 0000-12-31 in Shanghai: a day no date can hold.
-            raise PydanticCustomError(
-                "date_out_of_range",
-                "{value} falls outside the years 1 to 9999 in Asia/Shanghai time",
-                {"value": value.isoformat()},
-            ) from None
+            raise DateOutOfRange(value) from None
     return value
 
 
 def today_in_shanghai() -> date:
-    return pendulum.now(SHANGHAI).date()
+    return datetime.now(SHANGHAI).date()
 
 
 def parse_local_date(text: str) -> date:
-    """Parse a command-line date (``--as-of``) with the same rules as the snapshot."""
-    parsed = pendulum.parse(text, exact=True, tz=SHANGHAI)
-    if isinstance(parsed, datetime):
-        return to_shanghai_date(parsed)
-    if isinstance(parsed, date):
-        return parsed
-    raise ValueError(f"not a date: {text!r}")
+    """Parse a command-line date (``--as-of``, a workbook cell) to its Asia/Shanghai date.
 
-
-_DATE_MESSAGE = "Input should be a date YYYY-MM-DD or an ISO 8601 date-time such as 2026-03-31T20:30:00+08:00"
-_DATE_TEXT = r"^\d{4}-\d{2}-\d{2}$"
-_DATETIME_TEXT = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|z|[+-]\d{2}:?\d{2})?$"
-
-
-class _LocalDateAnnotation:
-    """Pydantic type: ``YYYY-MM-DD`` or an ISO 8601 date-time, normalised to the Shanghai date.
-
-    Text must have one of the two ISO shapes before pydantic parses it (on its own pydantic reads a
-    digit string as a Unix timestamp: "20260331" → 1970-08-23); date objects (from YAML) pass as
-    they are. All of it runs inside pydantic-core: no Python call per date. One custom error, so a
-    bad date is reported at the field's own path, e.g. ``activities[3].date``.
+    Accepts exactly what this function accepted when it was ``pendulum.parse(text, exact=True)``
+    (pendulum 3.3): see :mod:`._isoparse`, tests/test_localtime.py holds the table. A date-time with
+    an offset is converted to Shanghai; one without is Shanghai time. Raises ``ValueError``.
     """
+    from ._isoparse import parse_date_or_datetime  # noqa: PLC0415 - only --as-of and workbooks parse text
 
-    @classmethod
-    def __get_pydantic_core_schema__(cls, _source: Any, _handler: GetCoreSchemaHandler) -> Any:
-        date_text = core_schema.chain_schema(
-            [core_schema.str_schema(pattern=_DATE_TEXT), core_schema.date_schema(strict=False)]
-        )
-        datetime_text = core_schema.chain_schema(
-            [core_schema.str_schema(pattern=_DATETIME_TEXT), core_schema.datetime_schema(strict=False)]
-        )
-        text = core_schema.union_schema(
-            [date_text, datetime_text],
-            mode="left_to_right",
-            custom_error_type="local_date",
-            custom_error_message=_DATE_MESSAGE,
-        )
-        objects = core_schema.union_schema(
-            [core_schema.date_schema(strict=True), core_schema.datetime_schema(strict=True), text],
-            mode="left_to_right",
-            custom_error_type="local_date",
-            custom_error_message=_DATE_MESSAGE,
-        )
-        either = core_schema.json_or_python_schema(json_schema=text, python_schema=objects)
-        return core_schema.no_info_after_validator_function(to_shanghai_date, either)
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, _schema: Any, _handler: GetJsonSchemaHandler) -> JsonSchemaValue:
-        return {
-            "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}],
-            "description": "YYYY-MM-DD, or a date-time (one with an offset becomes its Asia/Shanghai date)",
-        }
-
-
-LocalDate = Annotated[date, _LocalDateAnnotation]
+    if text == "now":
+        return today_in_shanghai()
+    return to_shanghai_date(parse_date_or_datetime(text))
 
 
 def add_months(start: date, months: int) -> date:
     """Calendar-month arithmetic, clamped to the month's end: 2026-01-31 + 1 month = 2026-02-28."""
-    return pendulum.Date(start.year, start.month, start.day).add(months=months)
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(start.day, _month_end(year, month).day))
 
 
 class PeriodUnit(StrEnum):

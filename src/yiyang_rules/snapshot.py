@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .localtime import LocalDate
+from .localdate import LocalDate
 from .vocabulary import (
     ActivityKind,
     AgreementRole,

@@ -74,7 +74,7 @@ def _as_of(text: str | None) -> date | None:
         return None
     try:
         return parse_local_date(text)
-    except Exception:  # pendulum raises several types for bad text
+    except Exception:  # ValueError for text that is not a date; whatever else: still bad text, no traceback
         raise _fail(f"--as-of {text!r} is not a date; use YYYY-MM-DD") from None
 
 
