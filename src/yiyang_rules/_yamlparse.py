@@ -124,6 +124,13 @@ def _check_nesting(text: str) -> None:
                     raise YamlError(f"nested deeper than {MAX_DEPTH} levels", int(token.start_mark.line) + 1)
             elif isinstance(token, _CLOSERS):
                 depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        # libyaml (from PyYAML 6.0.4's wheels) scans ahead and refuses past its own limit (far above
+        # ours) before handing over a token: deeper than that is deeper than ours too.
+        if "maximum nesting depth" not in str(exc.problem):
+            raise
+        mark = exc.problem_mark or exc.context_mark
+        raise YamlError(f"nested deeper than {MAX_DEPTH} levels", mark.line + 1 if mark else None) from None
     finally:
         scanner.dispose()
 
