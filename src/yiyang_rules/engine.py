@@ -4,7 +4,8 @@ functions of (catalog, snapshot, as_of)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+import weakref
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -15,7 +16,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from ._version import __version__
-from .catalog import NATIONAL, Catalog, CompiledRule, compile_all, load_pack
+from .catalog import NATIONAL, Catalog, CompiledRule, FrozenDict, FrozenList, compile_all, load_pack
 from .catalog_cache import cached_catalogs
 from .checks import CheckKind
 from .checks.base import (
@@ -26,12 +27,13 @@ from .checks.base import (
     SnapshotView,
     Status,
     TimeClass,
+    UnitCheck,
     WholeCheck,
     not_in_force,
     outcome,
     places_to_fill,
 )
-from .conditions import holds
+from .conditions import Predicate, holds
 from .decoding import (
     MAX_PROBLEMS,
     Limits,
@@ -48,7 +50,7 @@ from .errors import InputError, InputProblem, JurisdictionError, RuleCatalogErro
 from .jurisdiction import layer_for, layer_named
 from .localtime import today_in_shanghai
 from .report import EngineInfo, Finding, InstitutionRef, Report, SourceRef, Summary, Text
-from .report_json import AssembledReport, assemble
+from .report_json import AssembledReport, assemble, rendered_body
 from .resources import rules_dir as default_rules_dir
 from .snapshot import Snapshot
 
@@ -172,22 +174,178 @@ def _finding(rule: CompiledRule, result: Outcome, view: SnapshotView) -> Finding
 
 def evaluate_rule(rule: CompiledRule, view: SnapshotView) -> Outcome:
     """Applicability first (three-valued), then the rule's check under its schedule."""
+    return evaluator(rule)(view)
+
+
+# --- Compile once, evaluate many. Each compiled rule becomes one closure, built the first time the
+# rule is evaluated and kept beside it (not on it: catalogs are pickled into the catalog cache, and
+# stay immutable): what the rule's shape fixes (its first day, its applicability condition, its
+# kind's time class, a single version's parameters) is decided once, not per snapshot.
+
+RuleEvaluator = Callable[[SnapshotView], Outcome]
+
+# Each memo below holds outcomes keyed by exactly what the outcome is computed from; bounded, since
+# a long-running service sees unboundedly many snapshots (a full memo is emptied and refilled).
+MEMO_LIMIT = 256
+
+
+def _remember(memo: dict[Hashable, Outcome], key: Hashable, result: Outcome) -> Outcome:
+    if len(memo) >= MEMO_LIMIT:
+        memo.clear()
+    memo[key] = result
+    return result
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, dict):
+        return FrozenDict({k: _frozen(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return FrozenList(_frozen(v) for v in value)
+    return value
+
+
+def shared(result: Outcome) -> Outcome:
+    """An outcome handed to many snapshots: its evidence frozen (no reader can change what another
+    snapshot's report shows), its JSON rendered once."""
+    kept = Outcome(result.status, result.message, _frozen(result.evidence))
+    return Outcome(kept.status, kept.message, kept.evidence, rendered_body(kept))
+
+
+def _unknown_applicability(missing: Iterable[str]) -> Outcome:
+    fields = sorted(set(missing))
+    places = places_to_fill(fields)
+    return outcome(
+        Status.INSUFFICIENT_DATA,
+        f"无法判断是否适用，快照未提供：{places.zh}",
+        f"cannot tell whether the rule applies; the snapshot does not give: {places.en}",
+        missing=fields,
+    )
+
+
+_NOT_APPLICABLE = shared(
+    outcome(Status.NOT_APPLICABLE, "本机构不属于该规则的适用对象", "the rule does not bind this institution")
+)
+
+
+def compile_rule(rule: CompiledRule) -> RuleEvaluator:
+    """The rule as one function of a snapshot view: :func:`evaluate_rule` without re-reading the rule."""
+    first_day = rule.schedule.first_day
     # Not yet in force on as_of: no period before as_of can have been under it either.
-    if view.as_of < rule.schedule.first_day:
-        return not_in_force(rule.schedule.first_day)
-    applies = holds(rule.applies_to, view.snapshot, view.predicate_memo, view.as_of)
-    if applies.value is False:
-        return outcome(Status.NOT_APPLICABLE, "本机构不属于该规则的适用对象", "the rule does not bind this institution")
-    if applies.value is None:
-        missing = sorted(set(applies.missing))
-        places = places_to_fill(missing)
-        return outcome(
-            Status.INSUFFICIENT_DATA,
-            f"无法判断是否适用，快照未提供：{places.zh}",
-            f"cannot tell whether the rule applies; the snapshot does not give: {places.en}",
-            missing=missing,
-        )
-    return judge(rule.kind, rule.schedule, view)
+    before = shared(not_in_force(first_day))
+    judged = compile_judge(rule.kind, rule.schedule)
+    condition = rule.applies_to
+    if condition is Predicate.ANY_INSTITUTION:
+
+        def unconditional(view: SnapshotView) -> Outcome:
+            return before if view.as_of < first_day else judged(view)
+
+        return unconditional
+    # An unknown applicability's outcome depends only on the fields that leave it unknown.
+    unknown: dict[Hashable, Outcome] = {}
+    predicate = condition if isinstance(condition, Predicate) else None
+
+    def conditional(view: SnapshotView) -> Outcome:
+        if view.as_of < first_day:
+            return before
+        applies = view.predicate_memo.get(predicate) if predicate is not None else None
+        if applies is None:
+            applies = holds(condition, view.snapshot, view.predicate_memo, view.as_of)
+        if applies.value is True:
+            return judged(view)
+        if applies.value is False:
+            return _NOT_APPLICABLE
+        found = unknown.get(applies.missing)
+        if found is None:
+            found = _remember(unknown, applies.missing, shared(_unknown_applicability(applies.missing)))
+        return found
+
+    return conditional
+
+
+def compile_judge(kind: CheckKind, schedule: Schedule[Any]) -> RuleEvaluator:
+    """:func:`judge` for one kind and schedule, for a view whose as_of is on or after the schedule's
+    first day (the rule's closure has said "not yet in force" before). A schedule of one open-ended
+    version is specialised: that version is in force on every such day and covers any span that
+    starts on or after its first day."""
+    timing = kind.timing
+    versions = schedule.versions
+    only = versions[0] if len(versions) == 1 and versions[0].until is None else None
+    if isinstance(timing, UnitCheck) and only is not None:
+        units, judge_units = timing.units, timing.judge
+        params, start, version = only.params, only.start, only.version
+
+        def per_unit(view: SnapshotView) -> Outcome:
+            as_of = view.as_of
+            ruled: list[Ruled[Any, Any]] = []
+            later: list[Any] = []
+            for unit in units(params, view):
+                first = unit.first
+                if first > as_of:
+                    later.append(unit)
+                else:
+                    ruled.append(Ruled(unit, params, version) if start <= first else Ruled(unit, None, None))
+            return judge_units(params, ruled, later, view)
+
+        return per_unit
+    if not isinstance(timing, WholeCheck) or timing.time is not TimeClass.SNAPSHOT:
+        return lambda view: judge(kind, schedule, view)
+    reads, verdict = timing.reads, timing.verdict
+    if reads is None or verdict is None:
+        if only is not None:
+            params, judge_whole = only.params, timing.judge
+            return lambda view: judge_whole(params, view)
+        return lambda view: judge(kind, schedule, view)
+    # The outcome is verdict(params, readings): memoised per version by the readings.
+    memos: dict[int, dict[Hashable, Outcome]] = {id(v): {} for v in versions}
+
+    def memoised(version: ScheduledVersion[Any], view: SnapshotView) -> Outcome:
+        params = version.params
+        key = reads(params, view)
+        memo = memos[id(version)]
+        found = memo.get(key)
+        if found is None:
+            found = _remember(memo, key, shared(verdict(params, key)))
+        return found
+
+    if only is not None:
+        return lambda view: memoised(only, view)
+
+    def scheduled(view: SnapshotView) -> Outcome:
+        version = schedule.at(view.as_of)
+        if version is None:
+            return _not_in_force_on_as_of(schedule, view)
+        return memoised(version, view)
+
+    return scheduled
+
+
+_EVALUATORS: dict[int, tuple[weakref.ref[CompiledRule], RuleEvaluator]] = {}
+
+
+def evaluator(rule: CompiledRule) -> RuleEvaluator:
+    """The rule's compiled closure, built the first time it is asked for (the entry goes when the
+    rule does)."""
+    key = id(rule)
+    entry = _EVALUATORS.get(key)
+    if entry is not None and entry[0]() is rule:
+        return entry[1]
+    built = compile_rule(rule)
+    _EVALUATORS[key] = (weakref.ref(rule, lambda _ref, key=key: _EVALUATORS.pop(key, None)), built)  # type: ignore[misc]
+    return built
+
+
+_PROGRAMS: dict[int, tuple[weakref.ref[Catalog], tuple[RuleEvaluator, ...]]] = {}
+
+
+def program(catalog: Catalog) -> tuple[RuleEvaluator, ...]:
+    """Every rule of the catalog compiled, in the catalog's order."""
+    key = id(catalog)
+    entry = _PROGRAMS.get(key)
+    if entry is not None and entry[0]() is catalog:
+        return entry[1]
+    built = tuple(evaluator(rule) for rule in catalog.rules)
+    _PROGRAMS[key] = (weakref.ref(catalog, lambda _ref, key=key: _PROGRAMS.pop(key, None)), built)  # type: ignore[misc]
+    return built
 
 
 # --- Time: which version judges what (docs/semantics.md, "Time"). The one place that reads a
@@ -292,7 +450,7 @@ def _window_not_covered(schedule: Schedule[Any], first: date, last: date) -> Out
 
 def outcomes(catalog: Catalog, view: SnapshotView) -> list[tuple[CompiledRule, Outcome]]:
     """Every rule of the catalog judged on one snapshot, in the catalog's order."""
-    return [(rule, evaluate_rule(rule, view)) for rule in catalog.rules]
+    return [(rule, run(view)) for rule, run in zip(catalog.rules, program(catalog), strict=True)]
 
 
 def report_of(catalog: Catalog, snapshot: Snapshot, as_of: date, findings: list[Finding]) -> Report:

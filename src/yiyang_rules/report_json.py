@@ -3,9 +3,13 @@ the report's pydantic models.
 
 A finding's constant parts (rule id, level, title, citations, layers, overlay) are rendered once
 per compiled catalog; a report is then those fragments joined with each finding's status, message
-and evidence, rendered by pydantic-core's own serializer (``pydantic_core.to_json``, the one
-``model_dump_json`` uses, so strings, floats and non-ASCII text come out the same). The equality is
-not assumed: tests/test_oracle.py compares both paths byte for byte on generated snapshots.
+and evidence, rendered by msgspec's JSON encoder in one call per finding (an outcome shared
+between snapshots carries its rendering, made once). For what a report holds (strings, integers,
+booleans, null, lists and objects of them: no check puts a float in its evidence) msgspec writes
+the bytes pydantic-core's serializer (the one ``model_dump_json`` uses) does, non-ASCII text and
+escapes included; a value msgspec cannot encode falls back to pydantic-core. The equality is not
+assumed: tests/test_oracle.py compares both paths byte for byte on generated snapshots, and
+tests/test_report_json.py the two encoders on every character and the value types a report has.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+import msgspec
 from pydantic_core import to_json
 
 from ._version import __version__
@@ -28,8 +33,32 @@ if TYPE_CHECKING:
     from .snapshot import Snapshot
 
 
+_ENCODER = msgspec.json.Encoder()
+_encode = _ENCODER.encode
+
+
 def _text(value: object) -> str:
-    return to_json(value).decode()
+    try:
+        return _encode(value).decode()
+    except (TypeError, msgspec.EncodeError):
+        # A type msgspec does not know: pydantic-core's serializer, the one model_dump_json uses.
+        return to_json(value).decode()
+
+
+_MESSAGE_KEY = len('{"message":')
+
+
+def rendered_body(outcome: Outcome) -> str:
+    """An outcome's message and evidence as they follow ``"message":`` in a finding:
+    ``{"zh":…,"en":…},"evidence":{…}``. One encoder call: the object ``{"message":…,"evidence":…}``
+    without its opening key and closing brace."""
+    if outcome.rendered is not None:
+        return outcome.rendered
+    message = outcome.message
+    return _text({"message": {"zh": message.zh, "en": message.en}, "evidence": outcome.evidence})[_MESSAGE_KEY:-1]
+
+
+_STATUS = {s: ',"status":' + _text(s.value) for s in Status}
 
 
 @dataclass(frozen=True)
@@ -39,18 +68,28 @@ class RuleJson:
     head: str  # {"rule_id":…,"rule_version":
     level_title: str  # ,"level":…,"title":{…},"message":
     tail: str  # ,"citations":[…],"layers":[…],"overlay":…,"exemption":null}
+    # A rule with one version: everything before the message, by status (the version is the same
+    # whatever the day). None for a rule with several.
+    openings: dict[Status, str] | None = None
 
     @classmethod
     def of(cls, rule: CompiledRule) -> RuleJson:
         citations = ",".join(c.model_dump_json() for c in rule.report_citations)
         overlay = rule.operation.value if rule.operation is not None else None
+        head = '{"rule_id":' + _text(rule.id) + ',"rule_version":'
+        level_title = (
+            ',"level":' + _text(rule.level.value) + ',"title":' + rule.report_title.model_dump_json() + ',"message":'
+        )
+        versions = rule.schedule.versions
+        openings = (
+            {s: head + _text(versions[0].version) + _STATUS[s] + level_title for s in Status}
+            if len(versions) == 1
+            else None
+        )
         return cls(
-            head='{"rule_id":' + _text(rule.id) + ',"rule_version":',
-            level_title=',"level":'
-            + _text(rule.level.value)
-            + ',"title":'
-            + rule.report_title.model_dump_json()
-            + ',"message":',
+            head=head,
+            level_title=level_title,
+            openings=openings,
             tail=',"citations":['
             + citations
             + '],"layers":'
@@ -92,10 +131,6 @@ def fragments(catalog: Catalog) -> CatalogJson:
     return built
 
 
-_STATUS = {s: ',"status":' + _text(s.value) for s in Status}
-_MESSAGE = ',"evidence":'
-
-
 @dataclass(frozen=True)
 class AssembledReport:
     """A report as JSON text, with what a caller needs without reading it back: whose report it
@@ -104,6 +139,12 @@ class AssembledReport:
     text: str
     institution: str
     verdicts: frozenset[tuple[Level, Status]]
+
+
+def _opening(rule: CompiledRule, frag: RuleJson, status: Status, as_of: date) -> str:
+    """Everything before the message, for a rule with several versions: the one in force on as_of."""
+    version = rule.schedule.at(as_of) or rule.schedule.versions[-1]
+    return frag.head + _text(version.version) + _STATUS[status] + frag.level_title
 
 
 def assemble_json(
@@ -132,25 +173,11 @@ def assemble(
     findings: list[str] = []
     append = findings.append
     for (rule, result), frag in zip(outcomes, parts.rules, strict=True):
-        version = rule.schedule.at(as_of) or rule.schedule.versions[-1]
         status = result.status
         counts[status] += 1
         verdicts.add((rule.level, status))
-        message = result.message
-        append(
-            frag.head
-            + _text(version.version)
-            + _STATUS[status]
-            + frag.level_title
-            + '{"zh":'
-            + _text(message.zh)
-            + ',"en":'
-            + _text(message.en)
-            + "}"
-            + _MESSAGE
-            + to_json(result.evidence).decode()
-            + frag.tail
-        )
+        opening = frag.openings[status] if frag.openings is not None else _opening(rule, frag, status, as_of)
+        append(opening + rendered_body(result) + frag.tail)
     institution = snapshot.institution
     period = snapshot.period
     text = (

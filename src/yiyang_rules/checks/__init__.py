@@ -39,7 +39,10 @@ class CheckKind:
 _TIMINGS: tuple[tuple[Any, Timing], ...] = (
     (period_count, UnitCheck(TimeClass.PERIODS, period_count.units, period_count.judge)),
     (rate_limit, WholeCheck(TimeClass.WINDOW, rate_limit.evaluate)),
-    (required_facts, WholeCheck(TimeClass.SNAPSHOT, required_facts.evaluate)),
+    (
+        required_facts,
+        WholeCheck(TimeClass.SNAPSHOT, required_facts.evaluate, required_facts.reads, required_facts.verdict),
+    ),
     (name_restriction, WholeCheck(TimeClass.SNAPSHOT, name_restriction.evaluate)),
     (deadline_after_event, UnitCheck(TimeClass.EVENTS, deadline_after_event.units, deadline_after_event.judge)),
     (record_coverage, UnitCheck(TimeClass.EVENTS, record_coverage.units, record_coverage.judge)),

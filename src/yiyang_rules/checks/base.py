@@ -11,7 +11,7 @@ each unit, the parameters of that version or ``None`` (not judged).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -100,6 +100,9 @@ class Outcome:
     status: Status
     message: Label
     evidence: dict[str, Any]
+    # The message and evidence as report JSON, when the outcome is shared between snapshots (the
+    # engine memoises outcomes that depend only on a few facts): rendered once, not per report.
+    rendered: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +210,13 @@ class WholeCheck:
 
     time: Literal[TimeClass.SNAPSHOT, TimeClass.WINDOW]
     judge: Callable[[Any, SnapshotView], Outcome]
+    # A kind whose outcome depends only on a few readings of the snapshot may split ``judge`` in
+    # two: ``reads(params, view)`` returns those readings (hashable, small), and
+    # ``verdict(params, readings)`` the outcome from them alone, so ``judge`` is
+    # ``verdict(params, reads(params, view))``. ``verdict`` never sees the snapshot: the readings
+    # are by construction everything the outcome depends on, and the engine may memoise it by them.
+    reads: Callable[[Any, SnapshotView], Hashable] | None = None
+    verdict: Callable[[Any, Any], Outcome] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,20 +43,40 @@ def _describe(requirement: FactRequirement) -> tuple[str, str]:
     return f"不得存在：{zh}", f"must not: {en}"
 
 
+# One reading per requirement: (whether it applies: True, False or None when unknown; the fields
+# that leave that unknown; the fact's value, None when unknown or not read).
+Reading = tuple[bool | None, tuple[str, ...], bool | None]
+
+
+def reads(params: Params, view: SnapshotView) -> tuple[Reading, ...]:
+    """Everything :func:`verdict` depends on: each requirement's ``when`` and its fact."""
+    out: list[Reading] = []
+    for requirement in params.facts:
+        if requirement.when is not None:
+            applies = holds(requirement.when, view.snapshot, view.predicate_memo, view.as_of)
+            if applies.value is not True:
+                out.append((applies.value, applies.missing, None))
+                continue
+        out.append((True, (), fact_value(view.snapshot, requirement.fact)))
+    return tuple(out)
+
+
 def evaluate(params: Params, view: SnapshotView) -> Outcome:
     """Facts as they stand on ``as_of``, under the version the engine chose (in force on ``as_of``)."""
+    return verdict(params, reads(params, view))
+
+
+def verdict(params: Params, readings: tuple[Reading, ...]) -> Outcome:
+    """The outcome from the readings alone (:func:`reads`)."""
     items: list[dict[str, Any]] = []
     failed: list[FactRequirement] = []
     unknown: list[str] = []
-    for requirement in params.facts:
-        if requirement.when is not None:
-            applies = holds(requirement.when, view.snapshot, as_of=view.as_of)
-            if applies.value is False:
-                continue
-            if applies.value is None:
-                unknown.extend(applies.missing)
-                continue
-        value = fact_value(view.snapshot, requirement.fact)
+    for requirement, (applies, unknown_when, value) in zip(params.facts, readings, strict=True):
+        if applies is False:
+            continue
+        if applies is None:
+            unknown.extend(unknown_when)
+            continue
         items.append({"fact": requirement.fact, "expected": requirement.expected, "actual": value})
         if value is None:
             unknown.append(fact_path_field(requirement.fact))

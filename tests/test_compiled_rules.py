@@ -1,0 +1,216 @@
+"""The compiled rules (engine.compile_rule) and their memos against the plain evaluation.
+
+A memoised outcome is keyed by what it is computed from: an unknown applicability by the fields
+that leave it unknown, a ``required_facts`` verdict by its readings (``reads``). These tests change
+every fact, qualification and institution kind a rule can read, one at a time, on generated
+snapshots, and check (1) that the compiled, memoised rule gives the outcome of the plain evaluation
+(the engine's path before rules were compiled: ``holds`` then ``judge``, nothing memoised), after
+the memos were filled by earlier snapshots, and (2) that two snapshots with the same readings never
+have different outcomes under ``required_facts`` as it was before the split (an independent
+reference that reads the snapshot itself): a change that changes the outcome changes the key.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+
+from render_items import _bench
+from yiyang_rules.catalog import Catalog, CompiledRule
+from yiyang_rules.checks import required_facts
+from yiyang_rules.checks.base import Outcome, SnapshotView, Status, not_in_force, outcome, places_to_fill
+from yiyang_rules.conditions import fact_path_field, fact_value, holds
+from yiyang_rules.engine import Engine, evaluator, judge, parse_snapshot, program
+from yiyang_rules.report_json import rendered_body
+from yiyang_rules.vocabulary import FACT_KEYS, FactSection, InstitutionKind
+
+
+def plain_evaluate_rule(rule: CompiledRule, view: SnapshotView) -> Outcome:
+    """The evaluation without compiled closures or memos (the engine's code before them)."""
+    if view.as_of < rule.schedule.first_day:
+        return not_in_force(rule.schedule.first_day)
+    applies = holds(rule.applies_to, view.snapshot, None, view.as_of)
+    if applies.value is False:
+        return outcome(Status.NOT_APPLICABLE, "本机构不属于该规则的适用对象", "the rule does not bind this institution")
+    if applies.value is None:
+        missing = sorted(set(applies.missing))
+        places = places_to_fill(missing)
+        return outcome(
+            Status.INSUFFICIENT_DATA,
+            f"无法判断是否适用，快照未提供：{places.zh}",
+            f"cannot tell whether the rule applies; the snapshot does not give: {places.en}",
+            missing=missing,
+        )
+    return judge(rule.kind, rule.schedule, view)
+
+
+def unsplit_required_facts(params: required_facts.Params, view: SnapshotView) -> Outcome:
+    """``required_facts`` as it was before it was split into ``reads`` and ``verdict``: an
+    independent reference, reading the snapshot directly."""
+    items: list[dict[str, Any]] = []
+    failed: list[required_facts.FactRequirement] = []
+    unknown: list[str] = []
+    for requirement in params.facts:
+        if requirement.when is not None:
+            applies = holds(requirement.when, view.snapshot, as_of=view.as_of)
+            if applies.value is False:
+                continue
+            if applies.value is None:
+                unknown.extend(applies.missing)
+                continue
+        value = fact_value(view.snapshot, requirement.fact)
+        items.append({"fact": requirement.fact, "expected": requirement.expected, "actual": value})
+        if value is None:
+            unknown.append(fact_path_field(requirement.fact))
+        elif value != requirement.expected:
+            failed.append(requirement)
+    describe = required_facts._describe
+    if failed:
+        return outcome(
+            Status.NON_COMPLIANT,
+            "不符合：" + "；".join(describe(r)[0] for r in failed),
+            "not met: " + "; ".join(describe(r)[1] for r in failed),
+            facts=items,
+            failed=[r.fact for r in failed],
+            **({"missing": unknown} if unknown else {}),
+        )
+    if unknown:
+        places = places_to_fill(unknown)
+        return outcome(
+            Status.INSUFFICIENT_DATA,
+            f"快照未提供：{places.zh}",
+            f"the snapshot does not give: {places.en}",
+            facts=items,
+            missing=unknown,
+        )
+    if not items:
+        return outcome(
+            Status.NOT_APPLICABLE, "本机构不适用其中任何一项", "none of the items applies to this institution"
+        )
+    checked = {i["fact"] for i in items}
+    zh = "；".join(describe(r)[0] for r in params.facts if r.fact in checked)
+    en = "; ".join(describe(r)[1] for r in params.facts if r.fact in checked)
+    return outcome(Status.COMPLIANT, f"符合：{zh}", f"met: {en}", facts=items)
+
+
+def _json(result: Outcome) -> tuple[Status, str]:
+    # rendered afresh from the outcome's message and evidence, not from a cached rendering
+    plain = Outcome(result.status, result.message, result.evidence)
+    return result.status, rendered_body(plain)
+
+
+def _variants(base: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The snapshot, then one change at a time of everything a fact-only outcome can read."""
+    yield base
+    for section, keys in FACT_KEYS.items():
+        for key in sorted(keys):
+            for value in (True, False, None):
+                changed = copy.deepcopy(base)
+                if section is FactSection.QUALIFICATIONS:
+                    holder = changed["institution"].setdefault("qualifications", {})
+                else:
+                    holder = changed.get(section.value) or {}
+                    changed[section.value] = holder
+                if value is None:
+                    holder.pop(key, None)
+                else:
+                    holder[key] = value
+                yield changed
+    for kinds in ([InstitutionKind.MEDICAL], [InstitutionKind.ELDERLY_CARE], list(InstitutionKind)):
+        changed = copy.deepcopy(base)
+        changed["institution"]["kinds"] = [k.value for k in kinds]
+        yield changed
+    for public in (True, False, None):
+        changed = copy.deepcopy(base)
+        if public is None:
+            changed["institution"].pop("public", None)
+        else:
+            changed["institution"]["public"] = public
+        yield changed
+    for section in ("policies", "facilities", "practices"):
+        changed = copy.deepcopy(base)
+        changed[section] = None
+        yield changed
+
+
+def _snapshots(count: int) -> Iterator[dict[str, Any]]:
+    make: Any = _bench().make_snapshot
+    for seed, i in [(0, n) for n in range(count)] + [(7, n) for n in range(count)]:
+        yield from _variants(make(seed, i))
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.load()
+
+
+def test_compiled_rules_give_the_plain_outcomes(engine: Engine) -> None:
+    compared = 0
+    memoised = 0
+    for snapshot in _snapshots(4):
+        model = parse_snapshot(json.dumps(snapshot, ensure_ascii=False))
+        catalog = engine.catalog_for(model)
+        for as_of in (model.as_of or date(2026, 12, 31), date(2020, 1, 1)):
+            compiled = SnapshotView.of(model, as_of)
+            plain = SnapshotView.of(model, as_of)
+            for rule, run in zip(catalog.rules, program(catalog), strict=True):
+                got = run(compiled)
+                memoised += got.rendered is not None
+                assert _json(got) == _json(plain_evaluate_rule(rule, plain)), (rule.id, as_of)
+                # the rendering a shared outcome carries is its message's and evidence's
+                if got.rendered is not None:
+                    assert got.rendered == _json(got)[1]
+                compared += 1
+    assert compared > 10_000
+    assert memoised > compared // 3  # the memos are used, so their hits were compared
+
+
+def test_same_readings_same_outcome(engine: Engine) -> None:
+    """The key is complete: over every variant, equal readings never give different outcomes, and
+    every fact a requirement names changes the readings when it changes the outcome."""
+    catalogs: list[Catalog] = list({id(c): c for c in engine.catalogs.values()}.values())
+    rules = [
+        (rule, version.params)
+        for catalog in catalogs
+        for rule in catalog.rules
+        if rule.kind.name == required_facts.KIND
+        for version in rule.schedule.versions
+    ]
+    assert rules
+    seen: dict[tuple[int, Any], tuple[Status, str]] = {}
+    keys_per_rule: dict[int, set[Any]] = {}
+    for snapshot in _snapshots(3):
+        model = parse_snapshot(json.dumps(snapshot, ensure_ascii=False))
+        view = SnapshotView.of(model, model.as_of or date(2026, 12, 31))
+        for _rule, params in rules:
+            key = required_facts.reads(params, view)
+            result = _json(unsplit_required_facts(params, SnapshotView.of(model, view.as_of)))
+            assert seen.setdefault((id(params), key), result) == result
+            assert _json(required_facts.verdict(params, key)) == result
+            keys_per_rule.setdefault(id(params), set()).add(key)
+    # the variants reach several readings of every rule, and unknown conditions (``when``) among them
+    assert all(len(keys) > 1 for keys in keys_per_rule.values())
+    assert any(reading[0] is None for keys in keys_per_rule.values() for key in keys for reading in key)
+
+
+def test_a_shared_outcome_cannot_be_changed(engine: Engine) -> None:
+    snapshot = next(_snapshots(1))
+    model = parse_snapshot(json.dumps(snapshot, ensure_ascii=False))
+    catalog = engine.catalog_for(model)
+    view = SnapshotView.of(model, model.as_of or date(2026, 12, 31))
+    shared = [o for o in (run(view) for run in program(catalog)) if o.rendered is not None]
+    assert shared
+    for result in shared:
+        with pytest.raises(TypeError):
+            result.evidence["changed"] = True
+
+
+def test_one_closure_per_rule(engine: Engine) -> None:
+    catalog = engine.catalogs["national"]
+    assert program(catalog) is program(catalog)
+    assert all(evaluator(rule) is run for rule, run in zip(catalog.rules, program(catalog), strict=True))
