@@ -8,8 +8,9 @@
 from ._version import __version__
 from .catalog import Catalog, CompiledRule
 from .checks.base import Status
-from .engine import Engine, evaluate, parse_snapshot, to_snapshot
+from .engine import Engine, evaluate, parse_facts, parse_snapshot, to_facts, to_snapshot
 from .errors import InputError, JurisdictionError, RuleCatalogError, YiyangError
+from .facts import Facts
 from .report import Finding, Report
 from .snapshot import Snapshot
 
@@ -17,6 +18,7 @@ __all__ = [
     "Catalog",
     "CompiledRule",
     "Engine",
+    "Facts",
     "Finding",
     "InputError",
     "JurisdictionError",
@@ -27,6 +29,8 @@ __all__ = [
     "YiyangError",
     "__version__",
     "evaluate",
+    "parse_facts",
     "parse_snapshot",
+    "to_facts",
     "to_snapshot",
 ]

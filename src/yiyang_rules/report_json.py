@@ -25,7 +25,7 @@ from .rulefile import Level
 
 if TYPE_CHECKING:
     from .catalog import Catalog, CompiledRule
-    from .snapshot import Snapshot
+    from .facts import Facts
 
 
 def _text(value: object) -> str:
@@ -108,7 +108,7 @@ class AssembledReport:
 
 def assemble_json(
     catalog: Catalog,
-    snapshot: Snapshot,
+    snapshot: Facts,
     as_of: date,
     outcomes: Sequence[tuple[CompiledRule, Outcome]],
     source: SourceRef | None = None,
@@ -120,7 +120,7 @@ def assemble_json(
 
 def assemble(
     catalog: Catalog,
-    snapshot: Snapshot,
+    snapshot: Facts,
     as_of: date,
     outcomes: Sequence[tuple[CompiledRule, Outcome]],
     source: SourceRef | None = None,
