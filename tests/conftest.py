@@ -1,7 +1,7 @@
 """Builders shared by the engine tests.
 
 Check kinds are tested as pure functions: a ``Schedule`` of ``ScheduledVersion``s carrying the kind's
-``Params``, and a ``SnapshotView`` of a snapshot parsed through ``yiyang_rules.engine.to_snapshot``
+``Params``, and a ``SnapshotView`` of a snapshot parsed through ``yiyang_rules.engine.to_facts``
 (so the strict input rules apply to test data too). The builders are plain functions, handed to
 tests through the session-scoped ``build`` fixture (session scope keeps them usable from
 hypothesis tests).
@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from yiyang_rules.checks.base import CheckParams, Schedule, ScheduledVersion, SnapshotView
-from yiyang_rules.engine import to_snapshot
+from yiyang_rules.engine import to_facts, to_snapshot
 from yiyang_rules.examples import merge
 from yiyang_rules.snapshot import Snapshot
 
@@ -81,7 +81,7 @@ def snapshot(patch: dict[str, Any] | None = None, **sections: Any) -> Snapshot:
 
 
 def view(patch: dict[str, Any] | None = None, as_of: str | date = DEFAULT_AS_OF, **sections: Any) -> SnapshotView:
-    return SnapshotView.of(snapshot(patch, **sections), as_date(as_of))
+    return SnapshotView.of(to_facts(snapshot_dict(patch, **sections)), as_date(as_of))
 
 
 def version(

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from yiyang_rules import Engine, Status
 from yiyang_rules.checks import KINDS, period_count, rate_limit
 from yiyang_rules.checks.base import Outcome, Schedule, ScheduledVersion, SnapshotView
-from yiyang_rules.engine import judge, to_snapshot
+from yiyang_rules.engine import judge, to_facts, to_snapshot
 from yiyang_rules.localtime import PeriodUnit, add_months, period_containing, periods_overlapping
 from yiyang_rules.vocabulary import (
     ActivityKind,
@@ -350,7 +350,7 @@ def _period_view(start: date, end: date, as_of: date, records: list[dict[str, An
         "institution": {"id": "T", "name": "测试颐养院", "province": "hebei", "kinds": ["elderly_care"]},
         "activities": records,
     }
-    return SnapshotView.of(to_snapshot(snap), as_of)
+    return SnapshotView.of(to_facts(snap), as_of)
 
 
 @st.composite
@@ -464,7 +464,7 @@ def _ulcer_view(numerator: int, denominator: int) -> SnapshotView:
         "institution": {"id": "T", "name": "测试颐养院", "province": "hebei", "kinds": ["elderly_care"]},
         "quality": {"pressure_ulcers": {"residents": denominator, "new_grade2_plus": numerator}},
     }
-    return SnapshotView.of(to_snapshot(snap), date(2026, 7, 15))
+    return SnapshotView.of(to_facts(snap), date(2026, 7, 15))
 
 
 def _rate(limit_percent: int, **kw: Any) -> Schedule[rate_limit.Params]:

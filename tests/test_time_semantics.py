@@ -38,7 +38,7 @@ from yiyang_rules.checks.base import CheckParams, Outcome, Schedule, ScheduledVe
 from yiyang_rules.checks.required_facts import FactRequirement
 from yiyang_rules.checks.required_facts import Params as FactsParams
 from yiyang_rules.conditions import Predicate
-from yiyang_rules.engine import evaluate_rule, to_snapshot
+from yiyang_rules.engine import evaluate_rule, to_facts
 from yiyang_rules.localtime import PeriodUnit, period_containing
 from yiyang_rules.rulefile import Level, Localized
 
@@ -88,7 +88,7 @@ def run(rule: CompiledRule, as_of: date = AS_OF, window: tuple[date, date] = WIN
     data = copy.deepcopy(BASE)
     data["period"] = {"start": window[0].isoformat(), "end": window[1].isoformat()}
     data.update(copy.deepcopy(sections))
-    return evaluate_rule(rule, SnapshotView.of(to_snapshot(data), as_of))
+    return evaluate_rule(rule, SnapshotView.of(to_facts(data), as_of))
 
 
 def days(first: date, last: date) -> st.SearchStrategy[date]:

@@ -18,8 +18,9 @@ from ._version import __version__
 if TYPE_CHECKING:
     from .catalog import Catalog, CompiledRule
     from .checks.base import Status
-    from .engine import Engine, evaluate, parse_snapshot, to_snapshot
+    from .engine import Engine, evaluate, parse_facts, parse_snapshot, to_facts, to_snapshot
     from .errors import InputError, JurisdictionError, RuleCatalogError, YiyangError
+    from .facts import Facts
     from .report import Finding, Report
     from .snapshot import Snapshot
 
@@ -30,6 +31,9 @@ _LAZY: dict[str, str] = {
     "Status": "checks.base",
     "Engine": "engine",
     "evaluate": "engine",
+    "parse_facts": "engine",
+    "to_facts": "engine",
+    "Facts": "facts",
     "parse_snapshot": "engine",
     "to_snapshot": "engine",
     "InputError": "errors",
@@ -59,6 +63,7 @@ __all__ = [
     "Catalog",
     "CompiledRule",
     "Engine",
+    "Facts",
     "Finding",
     "InputError",
     "JurisdictionError",
@@ -69,6 +74,8 @@ __all__ = [
     "YiyangError",
     "__version__",
     "evaluate",
+    "parse_facts",
     "parse_snapshot",
+    "to_facts",
     "to_snapshot",
 ]

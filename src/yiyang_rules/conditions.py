@@ -16,7 +16,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .snapshot import Agreement, Snapshot
+from .facts import Agreement, Facts
 from .vocabulary import (
     COMMUNITY_PUBLIC_HEALTH_TYPES,
     FACT_KEYS,
@@ -87,11 +87,11 @@ def _flag(value: bool | None, path: str) -> Truth:
     return Truth(value, () if value is not None else (path,))
 
 
-def _kind(snapshot: Snapshot, kind: InstitutionKind) -> Truth:
+def _kind(snapshot: Facts, kind: InstitutionKind) -> Truth:
     return Truth(kind in snapshot.institution.kinds)
 
 
-def _yiyang(snapshot: Snapshot) -> Truth:
+def _yiyang(snapshot: Facts) -> Truth:
     """国卫办老龄发〔2025〕29号 (三): a medical qualification and an elderly-care filing."""
     q = snapshot.institution.qualifications
     medical = _or(
@@ -101,7 +101,7 @@ def _yiyang(snapshot: Snapshot) -> Truth:
     return _and(medical, _flag(q.elderly_care_filing, "institution.qualifications.elderly_care_filing"))
 
 
-def _primary_care(snapshot: Snapshot, *types: PrimaryCareType) -> Truth:
+def _primary_care(snapshot: Facts, *types: PrimaryCareType) -> Truth:
     # The contract sets primary_care_type "when it is a 基层医疗卫生机构": absent means it is not.
     care_type = snapshot.institution.primary_care_type
     if care_type is None:
@@ -109,20 +109,20 @@ def _primary_care(snapshot: Snapshot, *types: PrimaryCareType) -> Truth:
     return Truth(not types or care_type in types)
 
 
-def _live(snapshot: Snapshot, as_of: date | None) -> list[tuple[int, Agreement]]:
+def _live(snapshot: Facts, as_of: date | None) -> list[tuple[int, Agreement]]:
     """The agreements in force on ``as_of`` (all of them when no day is given), with their index."""
     agreements = snapshot.agreements or []
     return [(i, a) for i, a in enumerate(agreements) if as_of is None or a.in_force_on(as_of)]
 
 
-def _has_agreements(snapshot: Snapshot, as_of: date | None) -> Truth:
+def _has_agreements(snapshot: Facts, as_of: date | None) -> Truth:
     """A cooperation in force on ``as_of``: an agreement that ended, or is signed later, binds no one."""
     if snapshot.agreements is None:
         return Truth(None, ("agreements",))
     return Truth(bool(_live(snapshot, as_of)))
 
 
-def _agreement_medical_provider(snapshot: Snapshot, as_of: date | None) -> Truth:
+def _agreement_medical_provider(snapshot: Facts, as_of: date | None) -> Truth:
     """国卫办老龄发〔2020〕23号: the provider-side duties bind the party that provides the medical
     services. Its side is ``agreements[].role``. Where no role is given, the institution's own
     registration can still tell: one that can provide no medical service (not ``medical``, neither
@@ -145,7 +145,7 @@ def _agreement_medical_provider(snapshot: Snapshot, as_of: date | None) -> Truth
     return Truth(None, unknown)
 
 
-def _has_65_plus(snapshot: Snapshot) -> Truth:
+def _has_65_plus(snapshot: Facts) -> Truth:
     if snapshot.residents is None:
         return Truth(None, ("residents",))
     ages = [r.age for r in snapshot.residents]
@@ -157,7 +157,7 @@ def _has_65_plus(snapshot: Snapshot) -> Truth:
 
 # Each predicate reads the snapshot and the day things are judged on (``as_of``; None: no day,
 # every record counts). Only the agreement predicates need the day.
-_PREDICATES: dict[Predicate, Callable[[Snapshot, date | None], Truth]] = {
+_PREDICATES: dict[Predicate, Callable[[Facts, date | None], Truth]] = {
     Predicate.ANY_INSTITUTION: lambda s, d: TRUE,
     Predicate.YIYANG_INSTITUTION: lambda s, d: _yiyang(s),
     Predicate.MEDICAL: lambda s, d: _kind(s, InstitutionKind.MEDICAL),
@@ -191,7 +191,7 @@ def _or(*parts: Truth) -> Truth:
     return Truth(None, tuple(m for p in parts for m in p.missing))
 
 
-def fact_value(snapshot: Snapshot, path: str) -> bool | None:
+def fact_value(snapshot: Facts, path: str) -> bool | None:
     """The boolean at ``section.key`` (e.g. ``policies.hazard_ledger``), or None when unknown."""
     section, key = path.split(".", 1)
     if section == FactSection.QUALIFICATIONS:
@@ -254,7 +254,7 @@ Not.model_rebuild()
 
 def holds(
     condition: Condition,
-    snapshot: Snapshot,
+    snapshot: Facts,
     memo: dict[Predicate, Truth] | None = None,
     as_of: date | None = None,
 ) -> Truth:

@@ -28,9 +28,11 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any, ClassVar
 
-from pydantic import BaseModel
+import msgspec
+from pydantic import ValidationError
 
 from .errors import InputError, InputProblem, SettingsError, format_loc
+from .facts import Facts
 from .snapshot import Snapshot
 
 # ---------------------------------------------------------------------------------------------
@@ -420,6 +422,53 @@ def scan_json(text: str | bytes, source: str, limits: Limits) -> None:
         raise InputError(source, _problems(result))
 
 
+EMPTY_INPUT = InputProblem("", "the input is empty: nothing to check", "输入为空：没有可检查的内容")
+
+
+def too_large(source: str, size: int, limits: Limits) -> InputError:
+    most = limits.max_snapshot_bytes
+    return InputError(
+        source,
+        [
+            InputProblem(
+                "",
+                f"the snapshot is {size:,} bytes, more than the limit of {most:,} (YIYANG_MAX_SNAPSHOT_BYTES)",
+                f"快照大小 {size:,} 字节，超过上限 {most:,} 字节（YIYANG_MAX_SNAPSHOT_BYTES）",
+            )
+        ],
+    )
+
+
+def checked_text(data: str | bytes, source: str, limits: Limits) -> str | bytes:
+    """The JSON text of a snapshot, its size, encoding and emptiness checked (a UTF-8 byte-order
+    mark dropped): what both decoders read."""
+    if len(data) > limits.max_snapshot_bytes:
+        raise too_large(source, len(data), limits)
+    text = check_encoding(data, source) if isinstance(data, bytes) else data.removeprefix("\ufeff")
+    if not text.strip():
+        raise InputError(source, [EMPTY_INPUT])
+    return text
+
+
+def validate_json(text: str | bytes, source: str, limits: Limits) -> Snapshot:
+    """The pydantic model of checked text (:func:`checked_text`), or every problem as an
+    :class:`InputError`: the reference path, whose messages are the contract's."""
+    # One pass that keeps nothing (duplicate keys, depth, huge numbers), then pydantic's own parser
+    # builds the model: the document never exists as a tree of Python dicts.
+    scan_json(text, source, limits)
+    try:
+        return Snapshot.model_validate_json(text)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_input=False)
+        raise InputError(
+            source,
+            capped(
+                [describe_validation_error(e) for e in errors[:MAX_PROBLEMS]],
+                len(errors) - min(len(errors), MAX_PROBLEMS),
+            ),
+        ) from None
+
+
 def deep_python_path(value: Any, limit: int) -> str | None:
     """The field path where a Python structure (a vendor's dict) first nests deeper than ``limit``,
     found without recursion; None when it does not."""
@@ -443,7 +492,7 @@ def deep_python_path(value: Any, limit: int) -> str | None:
 # Limits on a validated snapshot: its window and its dates
 
 
-def window_problem(snapshot: Snapshot, limits: Limits) -> InputProblem | None:
+def window_problem(snapshot: Facts, limits: Limits) -> InputProblem | None:
     start, end = snapshot.period.start, snapshot.period.end
     years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
     if years < limits.max_window_years:
@@ -464,7 +513,7 @@ def window_problem(snapshot: Snapshot, limits: Limits) -> InputProblem | None:
 LAST_CHECKED_YEAR = 9899
 
 
-def calendar_problems(snapshot: Snapshot, as_of: date, as_of_path: str) -> list[InputProblem]:
+def calendar_problems(snapshot: Facts, as_of: date, as_of_path: str) -> list[InputProblem]:
     problems = []
     for path, day in (
         ("period.start", snapshot.period.start),
@@ -484,7 +533,7 @@ def calendar_problems(snapshot: Snapshot, as_of: date, as_of_path: str) -> list[
     return problems
 
 
-def edge_dates(snapshot: Snapshot, as_of: date) -> list[str]:
+def edge_dates(snapshot: Facts, as_of: date) -> list[str]:
     """The snapshot's dates within a century of the calendar's ends, where the rules' period and
     deadline arithmetic leaves the years 1 to 9999."""
     found: list[str] = []
@@ -493,8 +542,8 @@ def edge_dates(snapshot: Snapshot, as_of: date) -> list[str]:
         if isinstance(node, date):
             if node.year <= 100 or node.year >= 9900:
                 found.append(f"{path or 'as_of'} = {node.isoformat()}")
-        elif isinstance(node, BaseModel):
-            for name in type(node).model_fields:
+        elif isinstance(node, msgspec.Struct):
+            for name in node.__struct_fields__:
                 visit(getattr(node, name), f"{path}.{name}" if path else name)
         elif isinstance(node, (list, tuple)):
             for index, item in enumerate(node):

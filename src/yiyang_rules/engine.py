@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
+import msgspec
 
 from ._version import __version__
 from .catalog import NATIONAL, Catalog, CompiledRule, FrozenDict, FrozenList, compile_all, load_pack
@@ -35,18 +35,18 @@ from .checks.base import (
 )
 from .conditions import Predicate, holds
 from .decoding import (
-    MAX_PROBLEMS,
     Limits,
     calendar_problems,
-    capped,
-    check_encoding,
+    checked_text,
     deep_python_path,
-    describe_validation_error,
     edge_dates,
-    scan_json,
+    too_large,
+    validate_json,
     window_problem,
 )
 from .errors import InputError, InputProblem, JurisdictionError, RuleCatalogError
+from .facts import Facts, facts_from_model
+from .facts_json import decode_facts
 from .jurisdiction import layer_for, layer_named
 from .localtime import today_in_shanghai
 from .report import EngineInfo, Finding, InstitutionRef, Report, SourceRef, Summary, Text
@@ -54,50 +54,25 @@ from .report_json import AssembledReport, assemble, rendered_body
 from .resources import rules_dir as default_rules_dir
 from .snapshot import Snapshot
 
-SnapshotInput = Snapshot | Mapping[str, Any] | str | bytes | Path
+SnapshotInput = Snapshot | Facts | Mapping[str, Any] | str | bytes | Path
 
 
-EMPTY_INPUT = InputProblem("", "the input is empty: nothing to check", "输入为空：没有可检查的内容")
 _NO_FILE = InputProblem("", "no such file (or not a regular file)", "文件不存在（或不是普通文件）")
 
 
 def parse_snapshot(data: str | bytes, source: str = "<snapshot>", limits: Limits | None = None) -> Snapshot:
-    """Validate JSON text strictly. Duplicate keys, unknown keys and unknown values are errors; so
-    are other encodings than UTF-8 (a UTF-8 byte-order mark is fine), and inputs past ``limits``."""
+    """Validate JSON text strictly into the pydantic model. Duplicate keys, unknown keys and unknown
+    values are errors; so are other encodings than UTF-8 (a UTF-8 byte-order mark is fine), and
+    inputs past ``limits``. The engine reads :func:`parse_facts` instead (the same checks, the
+    same errors, compiled)."""
     limits = limits or Limits.from_env()
-    if len(data) > limits.max_snapshot_bytes:
-        raise _too_large(source, len(data), limits)
-    text = check_encoding(data, source) if isinstance(data, bytes) else data.removeprefix("\ufeff")
-    if not text.strip():
-        raise InputError(source, [EMPTY_INPUT])
-    # One pass that keeps nothing (duplicate keys, depth, huge numbers), then pydantic's own parser
-    # builds the model: the document never exists as a tree of Python dicts.
-    scan_json(text, source, limits)
-    try:
-        return Snapshot.model_validate_json(text)
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False, include_input=False)
-        raise InputError(
-            source,
-            capped(
-                [describe_validation_error(e) for e in errors[:MAX_PROBLEMS]],
-                len(errors) - min(len(errors), MAX_PROBLEMS),
-            ),
-        ) from None
+    return validate_json(checked_text(data, source, limits), source, limits)
 
 
-def _too_large(source: str, size: int, limits: Limits) -> InputError:
-    most = limits.max_snapshot_bytes
-    return InputError(
-        source,
-        [
-            InputProblem(
-                "",
-                f"the snapshot is {size:,} bytes, more than the limit of {most:,} (YIYANG_MAX_SNAPSHOT_BYTES)",
-                f"快照大小 {size:,} 字节，超过上限 {most:,} 字节（YIYANG_MAX_SNAPSHOT_BYTES）",
-            )
-        ],
-    )
+def parse_facts(data: str | bytes, source: str = "<snapshot>", limits: Limits | None = None) -> Facts:
+    """:func:`parse_snapshot` as the engine's :class:`Facts`: what it accepts and every error are
+    the same (facts_json.py)."""
+    return decode_facts(data, source, limits or Limits.from_env())
 
 
 def _json_default(value: Any) -> Any:
@@ -107,11 +82,33 @@ def _json_default(value: Any) -> Any:
 
 
 def to_snapshot(value: SnapshotInput, source: str | None = None, limits: Limits | None = None) -> Snapshot:
-    """A Snapshot from a model, a mapping, JSON text or bytes, or a file path (a ``Path``, or a
-    string that is not JSON text: a snapshot's JSON always starts with ``{``)."""
+    """A Snapshot (the pydantic model) from a model, a mapping, JSON text or bytes, or a file path
+    (a ``Path``, or a string that is not JSON text: a snapshot's JSON always starts with ``{``)."""
     if isinstance(value, Snapshot):
         return value
-    limits = limits or Limits.from_env()
+    if isinstance(value, Facts):
+        return Snapshot.model_validate_json(msgspec.json.encode(value))
+    return _read(value, source, limits or Limits.from_env(), parse_snapshot)
+
+
+def to_facts(value: SnapshotInput, source: str | None = None, limits: Limits | None = None) -> Facts:
+    """:func:`to_snapshot` as the engine's :class:`Facts`: the same inputs, checks and errors."""
+    if isinstance(value, Facts):
+        return value
+    if isinstance(value, Snapshot):
+        return facts_from_model(value)
+    return _read(value, source, limits or Limits.from_env(), parse_facts)
+
+
+_Parsed = TypeVar("_Parsed")
+
+
+def _read(
+    value: Mapping[str, Any] | str | bytes | Path,
+    source: str | None,
+    limits: Limits,
+    parse: Callable[[str | bytes, str, Limits], _Parsed],
+) -> _Parsed:
     if isinstance(value, str) and not value.lstrip().lstrip("\ufeff").startswith("{") and value.strip():
         value = Path(value)
     if isinstance(value, Path):
@@ -121,15 +118,15 @@ def to_snapshot(value: SnapshotInput, source: str | None = None, limits: Limits 
                 raise InputError(label, [_NO_FILE])
             size = value.stat().st_size
             if size > limits.max_snapshot_bytes:
-                raise _too_large(label, size, limits)
+                raise too_large(label, size, limits)
             text = value.read_bytes()
         except OSError as exc:
             raise InputError(
                 label, [InputProblem("", f"cannot read the file: {exc.strerror}", f"无法读取文件：{exc.strerror}")]
             ) from None
-        return parse_snapshot(text, label, limits)
+        return parse(text, label, limits)
     if isinstance(value, (str, bytes)):
-        return parse_snapshot(value, source or "<snapshot>", limits)
+        return parse(value, source or "<snapshot>", limits)
     # A mapping (from a vendor's code or a YAML example): through JSON, so the same strict rules apply.
     label = source or "<snapshot>"
     too_deep = deep_python_path(value, limits.max_depth)
@@ -151,7 +148,7 @@ def to_snapshot(value: SnapshotInput, source: str | None = None, limits: Limits 
         raise InputError(
             label, [InputProblem("", f"not representable as JSON: {exc}", f"无法表示为 JSON：{exc}")]
         ) from None
-    return parse_snapshot(encoded, label, limits)
+    return parse(encoded, label, limits)
 
 
 def _finding(rule: CompiledRule, result: Outcome, view: SnapshotView) -> Finding:
@@ -453,7 +450,7 @@ def outcomes(catalog: Catalog, view: SnapshotView) -> list[tuple[CompiledRule, O
     return [(rule, run(view)) for rule, run in zip(catalog.rules, program(catalog), strict=True)]
 
 
-def report_of(catalog: Catalog, snapshot: Snapshot, as_of: date, findings: list[Finding]) -> Report:
+def report_of(catalog: Catalog, snapshot: Facts, as_of: date, findings: list[Finding]) -> Report:
     """The report model of ``findings`` (one per rule of ``catalog``)."""
     counts = dict.fromkeys(Status, 0)
     for finding in findings:
@@ -475,26 +472,26 @@ def report_of(catalog: Catalog, snapshot: Snapshot, as_of: date, findings: list[
     )
 
 
-def evaluate(catalog: Catalog, snapshot: Snapshot, as_of: date) -> Report:
+def evaluate(catalog: Catalog, snapshot: Facts | Snapshot, as_of: date) -> Report:
     """A pure function: the same catalog, snapshot and date give the same report."""
-    view = SnapshotView.of(snapshot, as_of)
-    return report_of(
-        catalog, snapshot, as_of, [_finding(rule, result, view) for rule, result in outcomes(catalog, view)]
-    )
+    facts = to_facts(snapshot)
+    view = SnapshotView.of(facts, as_of)
+    return report_of(catalog, facts, as_of, [_finding(rule, result, view) for rule, result in outcomes(catalog, view)])
 
 
-def evaluate_json(catalog: Catalog, snapshot: Snapshot, as_of: date, source: SourceRef | None = None) -> str:
+def evaluate_json(catalog: Catalog, snapshot: Facts | Snapshot, as_of: date, source: SourceRef | None = None) -> str:
     """The same report as :func:`evaluate`, as its JSON text (``model_dump_json()``), assembled
     from pre-rendered fragments without building the report's models."""
     return evaluate_assembled(catalog, snapshot, as_of, source).text
 
 
 def evaluate_assembled(
-    catalog: Catalog, snapshot: Snapshot, as_of: date, source: SourceRef | None = None
+    catalog: Catalog, snapshot: Facts | Snapshot, as_of: date, source: SourceRef | None = None
 ) -> AssembledReport:
     """:func:`evaluate_json`, with the institution and the (level, status) pairs of the findings."""
-    view = SnapshotView.of(snapshot, as_of)
-    return assemble(catalog, snapshot, as_of, outcomes(catalog, view), source)
+    facts = to_facts(snapshot)
+    view = SnapshotView.of(facts, as_of)
+    return assemble(catalog, facts, as_of, outcomes(catalog, view), source)
 
 
 @dataclass(frozen=True)
@@ -529,7 +526,7 @@ class Engine:
         """Every rule id of every layer: what an exemption may name."""
         return frozenset(rule.id for catalog in self.catalogs.values() for rule in catalog.rules)
 
-    def catalog_for(self, snapshot: Snapshot) -> Catalog:
+    def catalog_for(self, snapshot: Facts | Snapshot) -> Catalog:
         key = self.forced or layer_for(snapshot.institution, self.catalogs, self.regions)
         return self.catalogs.get(key, self.catalogs[NATIONAL])
 
@@ -572,10 +569,10 @@ class Engine:
 
     def _prepare(
         self, snapshot: SnapshotInput, as_of: date | None, source: str | None, limits: Limits | None
-    ) -> tuple[Snapshot, Catalog, date, str]:
+    ) -> tuple[Facts, Catalog, date, str]:
         label = source or (str(snapshot) if isinstance(snapshot, Path) else "<snapshot>")
         limits = limits or self.limits
-        model = to_snapshot(snapshot, source, limits)
+        model = to_facts(snapshot, source, limits)
         try:
             catalog = self.catalog_for(model)
         except JurisdictionError as exc:
@@ -593,7 +590,7 @@ class Engine:
 _T = TypeVar("_T")
 
 
-def _guarded(label: str, model: Snapshot, day: date, run: Callable[[], _T]) -> _T:
+def _guarded(label: str, model: Facts, day: date, run: Callable[[], _T]) -> _T:
     try:
         return run()
     except (OverflowError, ValueError) as exc:

@@ -8,13 +8,22 @@ province's slug), else ``national``. ``--jurisdiction`` forces one by name.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from .documents import normalise
 from .errors import JurisdictionError
-from .snapshot import Institution
 
 NATIONAL = "national"
+
+
+class Located(Protocol):
+    """Where an institution is: the pydantic model's and the engine's Facts' ``institution``."""
+
+    @property
+    def province(self) -> str | None: ...
+
+    @property
+    def region_code(self) -> str | None: ...
 
 
 class Province(NamedTuple):
@@ -95,7 +104,7 @@ def resolve_province(text: str) -> Province:
     return found
 
 
-def province_of(institution: Institution) -> Province:
+def province_of(institution: Located) -> Province:
     """From ``province``, else from the first two digits of ``region_code``; the two must agree."""
     from_region = None
     if institution.region_code is not None:
@@ -139,7 +148,7 @@ def layer_named(text: str, layers: Collection[str], regions: Mapping[str, str] |
     return slug if slug in layers else NATIONAL
 
 
-def layer_for(institution: Institution, layers: Collection[str], regions: Mapping[str, str] | None = None) -> str:
+def layer_for(institution: Located, layers: Collection[str], regions: Mapping[str, str] | None = None) -> str:
     """The most specific layer that binds ``institution``: an area layer whose region code covers
     the institution's ``region_code`` (the longest such), else the layer of its province, else
     national. ``regions`` maps an area layer's region code to the layer's name."""

@@ -31,8 +31,9 @@ from .checks.base import SnapshotView, Status
 from .checks.period_count import Params as PeriodParams
 from .checks.period_count import _distinct_dates
 from .conditions import holds
-from .engine import Engine, SnapshotInput, evaluate_rule, to_snapshot
+from .engine import Engine, SnapshotInput, evaluate_rule, to_facts
 from .errors import InputError, JurisdictionError
+from .facts import Facts
 from .localtime import (
     PERIOD_LABELS,
     PeriodUnit,
@@ -43,7 +44,6 @@ from .localtime import (
 )
 from .report import CitationOut, EngineInfo, InstitutionRef, Text
 from .rulefile import Level
-from .snapshot import Snapshot
 from .vocabulary import ACTIVITY_LABELS
 
 DEFAULT_HORIZON_MONTHS = 3
@@ -340,7 +340,7 @@ _KIND_ORDER = {k: i for i, k in enumerate(ItemKind.__args__)}  # type: ignore[at
 _STATE_ORDER = {"overdue": 0, "due": 1, "info": 2}
 
 
-def make_plan(catalog: Catalog, snapshot: Snapshot, as_of: date, until: date | None = None) -> Plan:
+def make_plan(catalog: Catalog, snapshot: Facts, as_of: date, until: date | None = None) -> Plan:
     """A pure function of the compiled catalog, the snapshot and the two days."""
     end = until or default_until(as_of)
     if end < as_of:
@@ -388,7 +388,7 @@ def plan_snapshot(
     """The plan for one snapshot with the engine's catalogs, as ``Engine.check`` reads it: the same
     jurisdiction and the same ``as_of`` (the argument, else the snapshot's, else today)."""
     label = source or "<snapshot>"
-    model = to_snapshot(snapshot, label)
+    model = to_facts(snapshot, label)
     try:
         catalog = engine.catalog_for(model)
     except JurisdictionError as exc:

@@ -30,7 +30,7 @@ from .rulefile import Level
 
 if TYPE_CHECKING:
     from .catalog import Catalog, CompiledRule
-    from .snapshot import Snapshot
+    from .facts import Facts
 
 
 _ENCODER = msgspec.json.Encoder()
@@ -149,7 +149,7 @@ def _opening(rule: CompiledRule, frag: RuleJson, status: Status, as_of: date) ->
 
 def assemble_json(
     catalog: Catalog,
-    snapshot: Snapshot,
+    snapshot: Facts,
     as_of: date,
     outcomes: Sequence[tuple[CompiledRule, Outcome]],
     source: SourceRef | None = None,
@@ -161,7 +161,7 @@ def assemble_json(
 
 def assemble(
     catalog: Catalog,
-    snapshot: Snapshot,
+    snapshot: Facts,
     as_of: date,
     outcomes: Sequence[tuple[CompiledRule, Outcome]],
     source: SourceRef | None = None,

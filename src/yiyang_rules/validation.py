@@ -20,7 +20,7 @@ from .catalog import (
 )
 from .checks.base import ScheduledVersion, SnapshotView, Status
 from .documents import Registry, RegistryError, layered_registry
-from .engine import evaluate_rule, to_snapshot
+from .engine import evaluate_rule, to_facts
 from .errors import InputError, Problem
 from .examples import example_snapshot
 from .rulefile import Example, Restate, Retire, Rule, Tighten, major, version_spans
@@ -46,7 +46,7 @@ class ExampleCase:
     def run(self) -> tuple[Status, str]:
         """The status the rule gives, and its English message."""
         raw = example_snapshot(self.example.snapshot, self.layer, self.example.as_of, self.region_code)
-        snapshot = to_snapshot(raw, source=f"{self.source.path} examples[{self.index}]")
+        snapshot = to_facts(raw, source=f"{self.source.path} examples[{self.index}]")
         as_of = snapshot.as_of or date.fromisoformat(str(raw["as_of"]))
         result = evaluate_rule(self.rule, SnapshotView.of(snapshot, as_of))
         return result.status, result.message.en

@@ -21,7 +21,7 @@ from typing import Any, Generic, Literal, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from ..conditions import Predicate, Truth
-from ..snapshot import Activity, Snapshot
+from ..facts import Activity, Facts
 from ..vocabulary import ActivityKind, Label, where_to_fill, where_to_fill_all
 
 
@@ -144,7 +144,7 @@ class Schedule(Generic[P]):
 class SnapshotView:
     """A validated snapshot with what every check needs precomputed once per snapshot."""
 
-    snapshot: Snapshot
+    snapshot: Facts
     as_of: date
     activities_by_kind: Mapping[ActivityKind, tuple[Activity, ...]]
     # Per-snapshot answers of the named applicability predicates; a view serves one evaluation.
@@ -159,7 +159,7 @@ class SnapshotView:
         return self.snapshot.period.start, self.snapshot.period.end
 
     @classmethod
-    def of(cls, snapshot: Snapshot, as_of: date) -> SnapshotView:
+    def of(cls, snapshot: Facts, as_of: date) -> SnapshotView:
         grouped: dict[ActivityKind, list[Activity]] = {}
         for activity in snapshot.activities or ():
             grouped.setdefault(activity.kind, []).append(activity)

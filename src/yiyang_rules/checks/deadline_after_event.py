@@ -16,8 +16,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from ..facts import Agreement
 from ..localtime import add_months
-from ..snapshot import Agreement
 from .base import CheckParams, Event, Outcome, Ruled, SnapshotView, Status, missing, outcome
 
 KIND = "deadline_after_event"

@@ -23,7 +23,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from ..conditions import fact_value
-from ..snapshot import Hazard
+from ..facts import Hazard
 from .base import CheckParams, Outcome, Ruled, SnapshotView, Status, missing, outcome
 
 KIND = "hazard_ledger"

@@ -18,8 +18,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from ..facts import Activity
 from ..localtime import PERIOD_LABELS, PERIOD_MONTHS, Period, PeriodUnit, periods_overlapping
-from ..snapshot import Activity
 from ..vocabulary import ACTIVITY_LABELS, ActivityKind
 from .base import CheckParams, Outcome, Ruled, SnapshotView, Status, missing, outcome
 

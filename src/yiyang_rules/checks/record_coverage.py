@@ -27,7 +27,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from ..snapshot import Agreement, Resident
+from ..facts import Agreement, Resident
 from ..vocabulary import AssessmentKind, Label, where_to_fill
 from .base import CheckParams, Event, Outcome, Ruled, SnapshotView, Status, missing, outcome
 

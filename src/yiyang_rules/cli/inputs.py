@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from ..engine import EMPTY_INPUT as EMPTY
+from ..decoding import EMPTY_INPUT as EMPTY
 from ..errors import InputError, InputProblem
 from ..render.base import BatchItem
 from ..report import SourceRef

@@ -19,7 +19,7 @@ from ..catalog import Catalog, CompiledRule
 from ..checks.base import SnapshotView
 from ..conditions import FactTest, fact_path_field, holds, validate_fact_path
 from ..engine import judge
-from ..snapshot import Institution, Snapshot, Window
+from ..facts import Facts, Institution, Window
 from ..vocabulary import (
     FIELD_LABELS,
     SHEET_LABELS,
@@ -64,11 +64,11 @@ def _fact_paths(value: Any) -> Iterator[str]:
         yield value
 
 
-def _blank(day: date) -> Snapshot:
+def _blank(day: date) -> Facts:
     institution = Institution(
         id="-", name="-", province="北京市", kinds=[InstitutionKind.ELDERLY_CARE, InstitutionKind.MEDICAL]
     )
-    return Snapshot(schema_version="1", period=Window(start=day, end=day), institution=institution)
+    return Facts(schema_version="1", period=Window(start=day, end=day), institution=institution)
 
 
 def _read_by(rule: CompiledRule) -> set[str]:
