@@ -25,7 +25,7 @@ from yiyang_rules.catalog import Catalog, CompiledRule
 from yiyang_rules.checks import required_facts
 from yiyang_rules.checks.base import Outcome, SnapshotView, Status, not_in_force, outcome, places_to_fill
 from yiyang_rules.conditions import fact_path_field, fact_value, holds
-from yiyang_rules.engine import Engine, evaluator, judge, parse_snapshot, program
+from yiyang_rules.engine import Engine, evaluator, judge, parse_facts, program
 from yiyang_rules.report_json import rendered_body
 from yiyang_rules.vocabulary import FACT_KEYS, FactSection, InstitutionKind
 
@@ -153,7 +153,7 @@ def test_compiled_rules_give_the_plain_outcomes(engine: Engine) -> None:
     compared = 0
     memoised = 0
     for snapshot in _snapshots(4):
-        model = parse_snapshot(json.dumps(snapshot, ensure_ascii=False))
+        model = parse_facts(json.dumps(snapshot, ensure_ascii=False))
         catalog = engine.catalog_for(model)
         for as_of in (model.as_of or date(2026, 12, 31), date(2020, 1, 1)):
             compiled = SnapshotView.of(model, as_of)
@@ -185,7 +185,7 @@ def test_same_readings_same_outcome(engine: Engine) -> None:
     seen: dict[tuple[int, Any], tuple[Status, str]] = {}
     keys_per_rule: dict[int, set[Any]] = {}
     for snapshot in _snapshots(3):
-        model = parse_snapshot(json.dumps(snapshot, ensure_ascii=False))
+        model = parse_facts(json.dumps(snapshot, ensure_ascii=False))
         view = SnapshotView.of(model, model.as_of or date(2026, 12, 31))
         for _rule, params in rules:
             key = required_facts.reads(params, view)
@@ -200,7 +200,7 @@ def test_same_readings_same_outcome(engine: Engine) -> None:
 
 def test_a_shared_outcome_cannot_be_changed(engine: Engine) -> None:
     snapshot = next(_snapshots(1))
-    model = parse_snapshot(json.dumps(snapshot, ensure_ascii=False))
+    model = parse_facts(json.dumps(snapshot, ensure_ascii=False))
     catalog = engine.catalog_for(model)
     view = SnapshotView.of(model, model.as_of or date(2026, 12, 31))
     shared = [o for o in (run(view) for run in program(catalog)) if o.rendered is not None]
