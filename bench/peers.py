@@ -411,7 +411,16 @@ class DurablePeer:
     instances = 0  # a ruleset's name is global to the process: one per instance
 
     def __init__(self, lim_den: int) -> None:
-        from durable.lang import c, get_host, m, none, ruleset, when_all  # noqa: PLC0415
+        from durable import engine as durable_engine  # noqa: PLC0415
+        from durable.lang import c, m, none, ruleset, when_all  # noqa: PLC0415
+
+        class QuietHost(durable_engine.Host):  # type: ignore[misc]
+            """The library's host, without its background dispatch: two timer threads that poll
+            every ruleset every 0.2 s for queued actions and timers. This uses neither, and they
+            would run actions on another thread while the main one asserts facts."""
+
+            def _run(self) -> None:
+                pass
 
         DurablePeer.instances += 1
         self.RULESET = f"yiyang_peers_{DurablePeer.instances}"
@@ -435,7 +444,8 @@ class DurablePeer:
             & (m.admitted <= c.x.as_of)
             & (m.admitted >= c.x.first_day)
         )
-        with ruleset(self.RULESET):
+        rules = ruleset(self.RULESET)
+        with rules:
             when_all(c.p << (m.t == "period"), c.a << in_period())(note("met1", lambda x: x.p.key))
             when_all(
                 c.p << (m.t == "period") & (m.needed == 2),
@@ -470,7 +480,8 @@ class DurablePeer:
                 c.r << in_scope & (m.known == True),  # noqa: E712
                 none((m.t == "ass") & (m.rid == c.r.id) & (m.day >= c.r.earliest) & (m.day <= c.r.latest)),
             )(note("missing", lambda x: x.r.id))
-        self._host = get_host()
+        self._host = QuietHost()
+        self._host.register_rulesets(dict([rules.define()]))
         self._sid = 0
 
     def verdicts(self, facts: Facts) -> Verdicts:
