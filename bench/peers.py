@@ -67,12 +67,12 @@ def cpu_self() -> float:
 
 
 def decode(engine: Any, snapshots: Iterable[dict[str, Any]]) -> list[tuple[Any, date, dict[str, Any]]]:
-    """(snapshot model, as_of, the snapshot's catalog's rules by id) of each snapshot."""
-    from yiyang_rules.engine import to_snapshot  # noqa: PLC0415
+    """(the decoded Facts, as_of, the snapshot's catalog's rules by id) of each snapshot: what the engine evaluates."""
+    from yiyang_rules.engine import to_facts  # noqa: PLC0415
 
     out = []
     for raw in snapshots:
-        model = to_snapshot(raw)
+        model = to_facts(raw)
         catalog = engine.catalog_for(model)
         out.append((model, model.as_of, {rule_id: catalog.get(rule_id) for rule_id in RULES}))
     return out
