@@ -58,21 +58,29 @@ def cache_dir() -> Path | None:
     return Path(base) / "yiyang-rules"
 
 
-def _files(root: Path) -> list[Path]:
-    found: list[Path] = []
-    for folder, dirs, names in os.walk(root):
+def _files(root: Path) -> list[tuple[str, str]]:
+    """Every file under ``root`` as (its path relative to root, its full path), in a fixed order.
+    Plain strings, not Paths: this runs on every start over a couple of hundred files."""
+    top = str(root)
+    prefix = len(os.path.join(top, ""))  # os.walk joins each folder below onto top
+    found: list[tuple[str, str]] = []
+    for folder, dirs, names in os.walk(top):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
-        found.extend(Path(folder) / n for n in sorted(names) if not n.endswith((".pyc", ".pyo")))
+        below = folder[prefix:]
+        for name in sorted(names):
+            if not name.endswith((".pyc", ".pyo")):
+                found.append((os.path.join(below, name), os.path.join(folder, name)))
     return found
 
 
-def _content(path: Path) -> bytes:
+def _content(path: str) -> bytes:
     """A file's bytes; only regular files are opened (opening a FIFO would wait for a writer)."""
     try:
-        info = path.stat()
+        info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
             return f"\0not a regular file: {stat.S_IFMT(info.st_mode)}".encode()
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            return handle.read()
     except OSError as exc:
         return f"\0unreadable: {exc.errno}".encode()
 
@@ -84,9 +92,9 @@ def cache_key(rules_root: Path) -> str:
     # The bundled rules too: a pack from another repository is read over them.
     tops = dict.fromkeys(p.resolve() for p in (rules_root, default_rules_dir(), _PACKAGE))
     for top in tops:
-        for path in _files(top):
+        for relative, path in _files(top):
             data = _content(path)
-            digest.update(str(path.relative_to(top)).encode() + b"\0" + len(data).to_bytes(8, "big") + data)
+            digest.update(relative.encode() + b"\0" + len(data).to_bytes(8, "big") + data)
         digest.update(b"\1")
     return digest.hexdigest()
 

@@ -224,7 +224,7 @@ def validate_fact_path(path: str) -> str:
 
 
 class FactTest(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     fact: str
     equals: bool = True
 
@@ -232,24 +232,22 @@ class FactTest(BaseModel):
 
 
 class AllOf(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     all_of: list[Condition] = Field(min_length=1)
 
 
 class AnyOf(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     any_of: list[Condition] = Field(min_length=1)
 
 
 class Not(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     not_: Condition = Field(alias="not")
 
 
+# The models refer to Condition before it exists; being deferred, they resolve it when first used.
 Condition = Annotated[Predicate | FactTest | AllOf | AnyOf | Not, Field(union_mode="left_to_right")]
-AllOf.model_rebuild()
-AnyOf.model_rebuild()
-Not.model_rebuild()
 
 
 def holds(

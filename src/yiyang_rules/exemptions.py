@@ -42,7 +42,7 @@ OutcomeState = Literal["applied", "expired", "not_yet_granted", "unmatched"]
 class ExemptionEntry(BaseModel):
     """One entry as written in the file; keys exactly as the contract names them."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     rule: NonEmpty = Field(min_length=1)
     institution: NonEmpty = Field(min_length=1)

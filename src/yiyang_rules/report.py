@@ -13,7 +13,7 @@ from .rulefile import Level
 class _Out(BaseModel):
     # Output models: every field is always written, so the schema (schemas/report.schema.json,
     # serialisation mode) lists every field as required, null where it may be null.
-    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True, defer_build=True)
 
 
 class Text(_Out):

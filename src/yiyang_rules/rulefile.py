@@ -27,7 +27,7 @@ SEMVER = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:\+[0-9A-Za-z.-]+)?$"
 
 
 class _RuleModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Level(StrEnum):
@@ -187,7 +187,9 @@ RuleFile = Annotated[
 ]
 """One rule file: a rule, or an overlay (restate, tighten, retire) of a rule of a layer below."""
 
-RULE_FILE: TypeAdapter[Rule | Restate | Tighten | Retire] = TypeAdapter(RuleFile)
+# Built when first used (reading rule files), not on import: a check whose catalogs come from the
+# cache never validates a rule file.
+RULE_FILE: TypeAdapter[Rule | Restate | Tighten | Retire] = TypeAdapter(RuleFile, config=ConfigDict(defer_build=True))
 AnyRuleFile = Rule | Restate | Tighten | Retire
 Overlays = Restate | Tighten | Retire
 

@@ -35,7 +35,7 @@ class Status(StrEnum):
 class CheckParams(BaseModel):
     """Base of every kind's typed parameters: unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 P = TypeVar("P", bound=CheckParams)

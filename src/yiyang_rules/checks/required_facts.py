@@ -19,7 +19,7 @@ KIND = "required_facts"
 
 
 class FactRequirement(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     fact: str = Field(
         description="a fact path: policies.<key>, facilities.<key>, practices.<key> or qualifications.<key>"
     )

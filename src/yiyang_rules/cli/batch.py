@@ -48,7 +48,6 @@ from ..exemptions import (
 )
 from ..render import RENDERERS, Renderer
 from ..render.base import BatchItem, RenderOptions
-from ..render.exemptions_text import render_section
 from ..render.json_lines import one_line
 from ..render.rollup import Rollup
 from ..render.text import printable
@@ -276,6 +275,9 @@ def process_entry(engine: Engine, setup: WorkerSetup, entry: Entry) -> Result:
         try:
             text = render_one(item, setup.options)
             if setup.exemptions and item.report is not None and setup.render_format in _EXEMPTION_SECTIONS:
+                # Its labels are report models, built on import: loaded only when there are exemptions.
+                from ..render.exemptions_text import render_section  # noqa: PLC0415
+
                 markdown = _EXEMPTION_SECTIONS[setup.render_format]
                 text += render_section(item.report, setup.options.lang, markdown=markdown)
         except Exception as exc:  # a renderer bug must not lose the other inputs

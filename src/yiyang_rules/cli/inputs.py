@@ -50,6 +50,12 @@ class Raw:
         return label_of(self.source)
 
 
+def _source(file: str, line: int | None) -> SourceRef:
+    # A str and an int of ours: nothing to validate, and constructing rather than validating keeps
+    # start-up from building the model's validator for every command.
+    return SourceRef.model_construct(file=file, line=line)
+
+
 def label_of(source: SourceRef) -> str:
     return f"{source.file}:{source.line}" if source.line is not None else source.file
 
@@ -58,7 +64,7 @@ Entry = Raw | BatchItem
 
 
 def error_item(file: str, line: int | None, *problems: str | InputProblem) -> BatchItem:
-    source = SourceRef(file=file, line=line)
+    source = _source(file, line)
     return BatchItem(source=source, error=InputError(label_of(source), problems))
 
 
@@ -134,7 +140,7 @@ def _document(name: str, data: bytes) -> Iterator[Entry]:
     if not data.strip():
         yield error_item(name, None, EMPTY)
         return
-    yield Raw(SourceRef(file=name, line=None), data)
+    yield Raw(_source(name, None), data)
 
 
 def _lines(name: str, lines: Iterable[bytes], first_number: int = 1) -> Iterator[Entry]:
@@ -144,7 +150,7 @@ def _lines(name: str, lines: Iterable[bytes], first_number: int = 1) -> Iterator
         line = text.removeprefix(_BOM) if number == 1 else text
         if line.strip():
             seen = True
-            yield Raw(SourceRef(file=name, line=number), line)
+            yield Raw(_source(name, number), line)
     if not seen:
         yield error_item(name, None, EMPTY)
 
@@ -186,7 +192,7 @@ def stdin_inputs(stream: BinaryIO | None) -> Iterator[Entry]:
         if any(_looks_like_one_line_object(line) for line in others[len(head) :]):
             yield from _lines(STDIN_NAME, others)
             return
-    yield Raw(SourceRef(file=STDIN_NAME, line=None), whole)
+    yield Raw(_source(STDIN_NAME, None), whole)
 
 
 def _chain(head: list[bytes], rest: Iterable[bytes]) -> Iterator[bytes]:
@@ -202,9 +208,9 @@ def workbook_inputs(path: Path) -> Iterator[Entry]:
     from ..workbook.reader import workbook_json  # noqa: PLC0415 - openpyxl only for workbooks
 
     try:
-        yield Raw(SourceRef(file=str(path), line=None), workbook_json(path, str(path)), workbook=path)
+        yield Raw(_source(str(path), None), workbook_json(path, str(path)), workbook=path)
     except InputError as exc:
-        yield BatchItem(source=SourceRef(file=str(path), line=None), error=exc)
+        yield BatchItem(source=_source(str(path), None), error=exc)
     except Exception as exc:  # a broken workbook must not stop the batch
         yield error_item(str(path), None, f"cannot read the workbook: {type(exc).__name__}: {exc}")
 

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..catalog import Catalog, CompiledRule
 from ..conditions import describe
-from ..diff import LayerChange
 
-if TYPE_CHECKING:  # the workbook package loads only for the commands that use it
+if TYPE_CHECKING:  # the diff and workbook modules load only for the commands that use them
+    from ..diff import LayerChange
     from ..workbook.needs import Need
 
 
