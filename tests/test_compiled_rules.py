@@ -24,7 +24,7 @@ from render_items import _bench
 from yiyang_rules.catalog import Catalog, CompiledRule
 from yiyang_rules.checks import required_facts
 from yiyang_rules.checks.base import Outcome, SnapshotView, Status, not_in_force, outcome, places_to_fill
-from yiyang_rules.conditions import fact_path_field, fact_value, holds
+from yiyang_rules.conditions import compile_condition, fact_path_field, fact_reader, fact_value, holds
 from yiyang_rules.engine import Engine, evaluator, judge, parse_facts, program
 from yiyang_rules.report_json import rendered_body
 from yiyang_rules.vocabulary import FACT_KEYS, FactSection, InstitutionKind
@@ -189,6 +189,8 @@ def test_same_readings_same_outcome(engine: Engine) -> None:
         view = SnapshotView.of(model, model.as_of or date(2026, 12, 31))
         for _rule, params in rules:
             key = required_facts.reads(params, view)
+            # the compiled reading (what the engine calls) reads the same
+            assert required_facts.compile_reads(params)(view) == key
             result = _json(unsplit_required_facts(params, SnapshotView.of(model, view.as_of)))
             assert seen.setdefault((id(params), key), result) == result
             assert _json(required_facts.verdict(params, key)) == result
@@ -214,3 +216,61 @@ def test_one_closure_per_rule(engine: Engine) -> None:
     catalog = engine.catalogs["national"]
     assert program(catalog) is program(catalog)
     assert all(evaluator(rule) is run for rule, run in zip(catalog.rules, program(catalog), strict=True))
+
+
+def _conditions(engine: Engine) -> list[Any]:
+    """Every condition the catalogs hold: rules' applicability and required_facts' ``when``."""
+    found: dict[str, Any] = {}
+    for catalog in engine.catalogs.values():
+        for rule in catalog.rules:
+            found.setdefault(repr(rule.applies_to), rule.applies_to)
+            for version in rule.schedule.versions:
+                if rule.kind.name == required_facts.KIND:
+                    for requirement in version.params.facts:
+                        if requirement.when is not None:
+                            found.setdefault(repr(requirement.when), requirement.when)
+    return list(found.values())
+
+
+def test_compiled_conditions_and_facts_read_as_holds_and_fact_value(engine: Engine) -> None:
+    conditions = _conditions(engine)
+    # not only named predicates: fact tests and all_of / any_of / not are among them
+    assert len({type(c).__name__ for c in conditions}) >= 3
+    compiled = [(c, compile_condition(c)) for c in conditions]
+    readers = [
+        (f"{section.value}.{key}", fact_reader(f"{section.value}.{key}"))
+        for section, keys in FACT_KEYS.items()
+        for key in sorted(keys)
+    ]
+    answers: set[Any] = set()
+    for snapshot in _snapshots(2):
+        model = parse_facts(json.dumps(snapshot, ensure_ascii=False))
+        for as_of in (model.as_of or date(2026, 12, 31), date(2020, 1, 1), None):
+            memo: dict[Any, Any] = {}
+            for condition, run in compiled:
+                want = holds(condition, model, None, as_of)
+                assert run(model, memo, as_of) == want, condition
+                answers.add(want.value)
+        for path, read in readers:
+            value = read(model)
+            assert value == fact_value(model, path), path
+            answers.add(value)
+    assert answers == {True, False, None}
+
+
+def test_agreement_in_force_reads_as_the_model_method() -> None:
+    from datetime import timedelta  # noqa: PLC0415
+
+    from yiyang_rules.conditions import agreement_in_force  # noqa: PLC0415
+
+    outcomes: set[bool] = set()
+    make: Any = _bench().make_snapshot
+    for index in range(60):
+        model = parse_facts(json.dumps(make(3, index), ensure_ascii=False))
+        for agreement in model.agreements or ():
+            days = [agreement.signed, agreement.expires, agreement.renewed, agreement.terminated]
+            for day in {d + timedelta(days=k) for d in days if d is not None for k in (-1, 0, 1)}:
+                got = agreement_in_force(agreement, day)
+                assert got == agreement.in_force_on(day), (agreement, day)
+                outcomes.add(got)
+    assert outcomes == {True, False}

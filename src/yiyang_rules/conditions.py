@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -109,10 +109,22 @@ def _primary_care(snapshot: Facts, *types: PrimaryCareType) -> Truth:
     return Truth(not types or care_type in types)
 
 
+def agreement_in_force(agreement: Agreement, day: date) -> bool:
+    """``Agreement.in_force_on`` read from the record's fields alone, for whichever model class
+    holds them: signed on or before ``day``, not terminated on or before it, and not lapsed (expired
+    before ``day`` without a written renewal dated on or before ``day``)."""
+    if agreement.signed > day:
+        return False
+    terminated, expires, renewed = agreement.terminated, agreement.expires, agreement.renewed
+    if terminated is not None and terminated <= day:
+        return False
+    return expires is None or expires >= day or (renewed is not None and renewed <= day)
+
+
 def _live(snapshot: Facts, as_of: date | None) -> list[tuple[int, Agreement]]:
     """The agreements in force on ``as_of`` (all of them when no day is given), with their index."""
     agreements = snapshot.agreements or []
-    return [(i, a) for i, a in enumerate(agreements) if as_of is None or a.in_force_on(as_of)]
+    return [(i, a) for i, a in enumerate(agreements) if as_of is None or agreement_in_force(a, as_of)]
 
 
 def _has_agreements(snapshot: Facts, as_of: date | None) -> Truth:
@@ -276,6 +288,81 @@ def holds(
         return _or(*(holds(c, snapshot, memo, as_of) for c in condition.any_of))
     inner = holds(condition.not_, snapshot, memo, as_of)
     return Truth(None if inner.value is None else not inner.value, inner.missing)
+
+
+# --- Compiled: a condition or a fact path read once into a closure, for the engine and the kinds
+# that judge the same condition on every snapshot (``holds`` above re-reads the condition's tree,
+# and splits the fact's path, on every call).
+
+# Strings: the snapshot's type is an annotation only here (whichever model class decodes it).
+CompiledCondition: TypeAlias = "Callable[[Facts, dict[Predicate, Truth], date | None], Truth]"
+FactReader: TypeAlias = "Callable[[Facts], bool | None]"
+
+
+def fact_reader(path: str) -> FactReader:
+    """:func:`fact_value` for one path, with the path split once."""
+    section, key = path.split(".", 1)
+    if section == FactSection.QUALIFICATIONS:
+
+        def qualification(snapshot: Facts) -> bool | None:
+            value: bool | None = getattr(snapshot.institution.qualifications, key)
+            return value
+
+        return qualification
+
+    def listed(snapshot: Facts) -> bool | None:
+        mapping = getattr(snapshot, section)
+        if mapping is None:
+            return None
+        # A mapping's keys are unique and (string enums) hash as their text: one lookup finds
+        # what fact_value's scan of the items does.
+        value = mapping.get(key)
+        return None if value is None else bool(value)
+
+    return listed
+
+
+def compile_condition(condition: Condition) -> CompiledCondition:
+    """:func:`holds` for one condition, as a function of (snapshot, memo, as_of): the same answers
+    (value and missing fields, in the same order), the condition's tree read once."""
+    if isinstance(condition, Predicate):
+        named, judge = condition, _PREDICATES[condition]
+
+        def predicate(snapshot: Facts, memo: dict[Predicate, Truth], as_of: date | None) -> Truth:
+            found = memo.get(named)
+            if found is None:
+                found = memo[named] = judge(snapshot, as_of)
+            return found
+
+        return predicate
+    if isinstance(condition, FactTest):
+        read, equals = fact_reader(condition.fact), condition.equals
+        unknown = Truth(None, (fact_path_field(condition.fact),))
+
+        def fact_test(snapshot: Facts, memo: dict[Predicate, Truth], as_of: date | None) -> Truth:
+            value = read(snapshot)
+            if value is None:
+                return unknown
+            return TRUE if value == equals else FALSE
+
+        return fact_test
+    if isinstance(condition, (AllOf, AnyOf)):
+        parts = tuple(
+            compile_condition(c) for c in (condition.all_of if isinstance(condition, AllOf) else condition.any_of)
+        )
+        combine = _and if isinstance(condition, AllOf) else _or
+
+        def combined(snapshot: Facts, memo: dict[Predicate, Truth], as_of: date | None) -> Truth:
+            return combine(*[part(snapshot, memo, as_of) for part in parts])
+
+        return combined
+    inner = compile_condition(condition.not_)
+
+    def negated(snapshot: Facts, memo: dict[Predicate, Truth], as_of: date | None) -> Truth:
+        found = inner(snapshot, memo, as_of)
+        return Truth(None if found.value is None else not found.value, found.missing)
+
+    return negated
 
 
 def describe(condition: Condition) -> Label:

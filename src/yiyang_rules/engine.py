@@ -33,7 +33,7 @@ from .checks.base import (
     outcome,
     places_to_fill,
 )
-from .conditions import Predicate, holds
+from .conditions import Predicate, compile_condition
 from .decoding import (
     Limits,
     calendar_problems,
@@ -239,6 +239,8 @@ def compile_rule(rule: CompiledRule) -> RuleEvaluator:
         return unconditional
     # An unknown applicability's outcome depends only on the fields that leave it unknown.
     unknown: dict[Hashable, Outcome] = {}
+    applicable = compile_condition(condition)
+    # A named predicate is most rules' condition, mostly answered already for this snapshot.
     predicate = condition if isinstance(condition, Predicate) else None
 
     def conditional(view: SnapshotView) -> Outcome:
@@ -246,7 +248,7 @@ def compile_rule(rule: CompiledRule) -> RuleEvaluator:
             return before
         applies = view.predicate_memo.get(predicate) if predicate is not None else None
         if applies is None:
-            applies = holds(condition, view.snapshot, view.predicate_memo, view.as_of)
+            applies = applicable(view.snapshot, view.predicate_memo, view.as_of)
         if applies.value is True:
             return judged(view)
         if applies.value is False:
@@ -271,7 +273,7 @@ def compile_judge(kind: CheckKind, schedule: Schedule[Any]) -> RuleEvaluator:
         units, judge_units = timing.units, timing.judge
         params, start, version = only.params, only.start, only.version
 
-        def per_unit(view: SnapshotView) -> Outcome:
+        def split(view: SnapshotView) -> tuple[list[Ruled[Any, Any]], list[Any]]:
             as_of = view.as_of
             ruled: list[Ruled[Any, Any]] = []
             later: list[Any] = []
@@ -281,9 +283,28 @@ def compile_judge(kind: CheckKind, schedule: Schedule[Any]) -> RuleEvaluator:
                     later.append(unit)
                 else:
                     ruled.append(Ruled(unit, params, version) if start <= first else Ruled(unit, None, None))
-            return judge_units(params, ruled, later, view)
+            return ruled, later
 
-        return per_unit
+        unit_reads, unit_verdict = timing.reads, timing.verdict
+        if unit_reads is None or unit_verdict is None:
+
+            def per_unit(view: SnapshotView) -> Outcome:
+                ruled, later = split(view)
+                return judge_units(params, ruled, later, view)
+
+            return per_unit
+        # The outcome is verdict(params, readings): memoised by the readings.
+        memo: dict[Hashable, Outcome] = {}
+
+        def per_unit_memoised(view: SnapshotView) -> Outcome:
+            ruled, later = split(view)
+            key = unit_reads(params, ruled, later, view)
+            found = memo.get(key)
+            if found is None:
+                found = _remember(memo, key, shared(unit_verdict(params, key)))
+            return found
+
+        return per_unit_memoised
     if not isinstance(timing, WholeCheck) or timing.time is not TimeClass.SNAPSHOT:
         return lambda view: judge(kind, schedule, view)
     reads, verdict = timing.reads, timing.verdict
@@ -293,27 +314,38 @@ def compile_judge(kind: CheckKind, schedule: Schedule[Any]) -> RuleEvaluator:
             return lambda view: judge_whole(params, view)
         return lambda view: judge(kind, schedule, view)
     # The outcome is verdict(params, readings): memoised per version by the readings.
-    memos: dict[int, dict[Hashable, Outcome]] = {id(v): {} for v in versions}
-
-    def memoised(version: ScheduledVersion[Any], view: SnapshotView) -> Outcome:
-        params = version.params
-        key = reads(params, view)
-        memo = memos[id(version)]
-        found = memo.get(key)
-        if found is None:
-            found = _remember(memo, key, shared(verdict(params, key)))
-        return found
-
+    compile_reads = timing.compile_reads
+    memoised = {id(v): _memoised(v.params, reads, verdict, compile_reads) for v in versions}
     if only is not None:
-        return lambda view: memoised(only, view)
+        return memoised[id(only)]
 
     def scheduled(view: SnapshotView) -> Outcome:
         version = schedule.at(view.as_of)
         if version is None:
             return _not_in_force_on_as_of(schedule, view)
-        return memoised(version, view)
+        return memoised[id(version)](view)
 
     return scheduled
+
+
+def _memoised(
+    params: Any,
+    reads: Callable[[Any, SnapshotView], Hashable],
+    verdict: Callable[[Any, Any], Outcome],
+    compile_reads: Callable[[Any], Callable[[SnapshotView], Hashable]] | None,
+) -> RuleEvaluator:
+    """One version's outcome, memoised by its readings: a hit costs the readings and a lookup."""
+    read = compile_reads(params) if compile_reads is not None else lambda view: reads(params, view)
+    memo: dict[Hashable, Outcome] = {}
+
+    def memoised(view: SnapshotView) -> Outcome:
+        key = read(view)
+        found = memo.get(key)
+        if found is None:
+            found = _remember(memo, key, shared(verdict(params, key)))
+        return found
+
+    return memoised
 
 
 _EVALUATORS: dict[int, tuple[weakref.ref[CompiledRule], RuleEvaluator]] = {}

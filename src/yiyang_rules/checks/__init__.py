@@ -37,11 +37,20 @@ class CheckKind:
 
 
 _TIMINGS: tuple[tuple[Any, Timing], ...] = (
-    (period_count, UnitCheck(TimeClass.PERIODS, period_count.units, period_count.judge)),
+    (
+        period_count,
+        UnitCheck(TimeClass.PERIODS, period_count.units, period_count.judge, period_count.reads, period_count.verdict),
+    ),
     (rate_limit, WholeCheck(TimeClass.WINDOW, rate_limit.evaluate)),
     (
         required_facts,
-        WholeCheck(TimeClass.SNAPSHOT, required_facts.evaluate, required_facts.reads, required_facts.verdict),
+        WholeCheck(
+            TimeClass.SNAPSHOT,
+            required_facts.evaluate,
+            required_facts.reads,
+            required_facts.verdict,
+            required_facts.compile_reads,
+        ),
     ),
     (name_restriction, WholeCheck(TimeClass.SNAPSHOT, name_restriction.evaluate)),
     (deadline_after_event, UnitCheck(TimeClass.EVENTS, deadline_after_event.units, deadline_after_event.judge)),

@@ -65,7 +65,10 @@ class Unit(Protocol):
 U = TypeVar("U", bound=Unit)
 
 
-@dataclass(frozen=True, slots=True)
+# Ruled and Event are not frozen: they are made for every unit of every rule of every snapshot,
+# live for one evaluation and are never shared, and a frozen dataclass's __init__ (one
+# object.__setattr__ call per field) cost three times a plain one's. Nothing assigns to them.
+@dataclass(slots=True)
 class Ruled(Generic[U, P]):
     """A unit and the parameters of the version the engine chose for it; ``None``: no one version
     was in force for the whole unit, so it is not judged."""
@@ -75,7 +78,7 @@ class Ruled(Generic[U, P]):
     version: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Event:
     """A dated event of one record (an admission, a signing, a lapse, a hazard's deadline).
     ``opening`` marks the event that began a record judged at a later event (an agreement's signing,
@@ -153,6 +156,9 @@ class SnapshotView:
     dates_memo: dict[ActivityKind, tuple[list[date], list[str]]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # Per-snapshot readings a kind shares between its rules (the events of the records in one
+    # scope, say), keyed by the kind's name first; a view serves one evaluation.
+    memo: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def window(self) -> tuple[date, date]:
@@ -217,6 +223,9 @@ class WholeCheck:
     # are by construction everything the outcome depends on, and the engine may memoise it by them.
     reads: Callable[[Any, SnapshotView], Hashable] | None = None
     verdict: Callable[[Any, Any], Outcome] | None = None
+    # ``reads`` for one version's parameters, prepared once (``compile_reads(params)(view)`` is
+    # ``reads(params, view)``): what the engine calls on every snapshot.
+    compile_reads: Callable[[Any], Callable[[SnapshotView], Hashable]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +238,11 @@ class UnitCheck:
     time: Literal[TimeClass.PERIODS, TimeClass.EVENTS]
     units: Callable[[Any, SnapshotView], Sequence[Unit]]
     judge: Callable[[Any, Sequence[Ruled[Any, Any]], Sequence[Any], SnapshotView], Outcome]
+    # As for WholeCheck: ``judge`` split in two, ``reads(latest, ruled, later, view)`` the readings
+    # the outcome depends on (hashable) and ``verdict(latest, readings)`` the outcome from them
+    # alone, so the engine may memoise the outcome by them.
+    reads: Callable[[Any, Sequence[Ruled[Any, Any]], Sequence[Any], SnapshotView], Hashable] | None = None
+    verdict: Callable[[Any, Any], Outcome] | None = None
 
 
 Timing = WholeCheck | UnitCheck

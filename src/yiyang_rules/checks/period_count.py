@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import Field
@@ -59,35 +60,51 @@ def _dates(view: SnapshotView, kind: ActivityKind) -> tuple[list[date], list[str
     return known
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made per period per rule per snapshot (see base.Ruled)
 class CountedPeriod:
     """A calendar period with its count. A whole, ended period must be covered by one version from
     its first to its last day; a running one is read under the version of its last known day."""
 
     period: Period
+    label: str  # the period's label, worked out once per window
     count: int
     whole: bool
     first: date
     last: date
 
 
+# One period's place in a window: the period, its label, the days counted in it (low..high; none
+# when low > high), whether it is judged whole, and the span one version must cover.
+_Slot = tuple[Period, str, date, date, bool, date, date]
+
+
+@lru_cache(maxsize=1024)
+def _layout(unit: PeriodUnit, start: date, end: date, as_of: date) -> tuple[_Slot, ...]:
+    """The periods of a window as of a day: the same for every snapshot with that window and day,
+    worked out once."""
+    out: list[_Slot] = []
+    for period in periods_overlapping(unit, start, min(end, max(start, as_of))):
+        # Counted: records inside both the period and the window, dated on or before as_of.
+        low, high = max(period.start, start), min(period.end, end, as_of)
+        if start <= period.start and period.end <= end and period.end <= as_of:
+            out.append((period, period.label, low, high, True, period.start, period.end))
+        else:
+            probe = min(period.end, end, as_of)
+            out.append((period, period.label, low, high, False, probe, probe))
+    return tuple(out)
+
+
 def units(params: Params, view: SnapshotView) -> list[CountedPeriod]:
     if view.snapshot.activities is None:
         return []
     start, end = view.window
-    as_of = view.as_of
     dates = _dates(view, params.activity)[0]
-    out: list[CountedPeriod] = []
-    for period in periods_overlapping(params.period, start, min(end, max(start, as_of))):
-        # Counted: records inside both the period and the window, dated on or before as_of.
-        low, high = max(period.start, start), min(period.end, end, as_of)
-        count = bisect_right(dates, high) - bisect_left(dates, low) if low <= high else 0
-        if start <= period.start and period.end <= end and period.end <= as_of:
-            out.append(CountedPeriod(period, count, True, period.start, period.end))
-        else:
-            probe = min(period.end, end, as_of)
-            out.append(CountedPeriod(period, count, False, probe, probe))
-    return out
+    return [
+        CountedPeriod(
+            period, label, bisect_right(dates, high) - bisect_left(dates, low) if low <= high else 0, whole, first, last
+        )
+        for period, label, low, high, whole, first, last in _layout(params.period, start, end, view.as_of)
+    ]
 
 
 def _state(ruled: Ruled[CountedPeriod, Params]) -> tuple[str, int | None]:
@@ -100,33 +117,51 @@ def _state(ruled: Ruled[CountedPeriod, Params]) -> tuple[str, int | None]:
     return ("short" if unit.whole else "open"), needed
 
 
+# Everything the outcome depends on (:func:`reads`): per period judged (label, count, state,
+# required, version); the dates outside the window and after as_of; the ids given with different
+# dates. None: the snapshot gives no activities.
+Readings = tuple[
+    tuple[tuple[str, int, str, int | None, str | None], ...], tuple[date, ...], tuple[date, ...], tuple[str, ...]
+]
+
+
+def reads(
+    params: Params, ruled: Sequence[Ruled[CountedPeriod, Params]], later: Sequence[CountedPeriod], view: SnapshotView
+) -> Readings | None:
+    if view.snapshot.activities is None:
+        return None
+    start, end = view.window
+    as_of = view.as_of
+    dates, conflicting = _dates(view, params.activity)
+    outside = tuple([d for d in dates if not (start <= d <= end)])
+    future = tuple([d for d in dates if start <= d <= end and d > as_of])
+    periods = []
+    for item in ruled:
+        unit = item.unit
+        state, needed = _state(item)
+        periods.append((unit.label, unit.count, state, needed, item.version if needed is not None else None))
+    return tuple(periods), outside, future, tuple(conflicting)
+
+
 def judge(
     params: Params, ruled: Sequence[Ruled[CountedPeriod, Params]], later: Sequence[CountedPeriod], view: SnapshotView
 ) -> Outcome:
-    label = ACTIVITY_LABELS[params.activity]
-    if view.snapshot.activities is None:
-        return missing("activities", "活动记录", "activity records")
-    start, end = view.window
-    dates, conflicting = _dates(view, params.activity)
-    outside = [d.isoformat() for d in dates if not (start <= d <= end)]
-    future = [d.isoformat() for d in dates if start <= d <= end and d > view.as_of]
+    return verdict(params, reads(params, ruled, later, view))
 
+
+def verdict(params: Params, readings: Readings | None) -> Outcome:
+    """The outcome from the readings alone (:func:`reads`)."""
+    label = ACTIVITY_LABELS[params.activity]
+    if readings is None:
+        return missing("activities", "活动记录", "activity records")
+    counted, outside, future, conflicting = readings
     periods: list[dict[str, Any]] = []
     short: list[str] = []
     judged_or_met = 0
-    for item in ruled:
-        state, needed = _state(item)
-        periods.append(
-            {
-                "period": item.unit.period.label,
-                "count": item.unit.count,
-                "required": needed,
-                "state": state,
-                "version": item.version if needed is not None else None,
-            }
-        )
+    for period_label, count, state, needed, version in counted:
+        periods.append({"period": period_label, "count": count, "required": needed, "state": state, "version": version})
         if state == "short":
-            short.append(item.unit.period.label)
+            short.append(period_label)
         if state in ("met", "short"):
             judged_or_met += 1
 
@@ -140,11 +175,11 @@ def judge(
     if short:
         evidence["short_periods"] = short
     if outside:
-        evidence["records_outside_window"] = outside
+        evidence["records_outside_window"] = [d.isoformat() for d in outside]
     if future:
-        evidence["records_after_as_of"] = future
+        evidence["records_after_as_of"] = [d.isoformat() for d in future]
     if conflicting:
-        evidence["ids_with_different_dates"] = conflicting
+        evidence["ids_with_different_dates"] = list(conflicting)
 
     if short:
         return outcome(

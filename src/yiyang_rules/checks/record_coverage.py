@@ -23,10 +23,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cache
+from operator import attrgetter
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from ..conditions import agreement_in_force
 from ..facts import Agreement, Resident
 from ..vocabulary import AssessmentKind, Label, where_to_fill
 from .base import CheckParams, Event, Outcome, Ruled, SnapshotView, Status, missing, outcome
@@ -131,64 +134,85 @@ PENDING: Literal["pending"] = "pending"
 Verdict = bool | None | Literal["pending"]
 
 
-def _admission_assessed(resident: Resident, params: ResidentCoverage, view: SnapshotView) -> Verdict:
-    if resident.assessments is None:
-        return None
-    after = ASSESSMENT_DAYS_AFTER if params.within_days is None else params.within_days
-    earliest = resident.admitted - timedelta(days=ASSESSMENT_DAYS_BEFORE)
-    latest = resident.admitted + timedelta(days=after)
-    for assessment in resident.assessments:
-        # An assessment dated after as_of had not happened yet on as_of.
-        if assessment.kind is not AssessmentKind.ADMISSION or assessment.date > view.as_of:
-            continue
-        if earliest <= assessment.date <= latest:
-            return True
-    # Not yet late while the time allowed after admission runs.
-    return PENDING if latest >= view.as_of else False
+_DAYS_BEFORE = timedelta(days=ASSESSMENT_DAYS_BEFORE)
+_DAYS_AFTER = timedelta(days=ASSESSMENT_DAYS_AFTER)
 
 
-def _renewed_or_terminated(agreement: Agreement, view: SnapshotView) -> bool:
-    # A renewal or termination dated after as_of has not happened yet.
-    as_of = view.as_of
-    return (agreement.renewed is not None and agreement.renewed <= as_of) or (
-        agreement.terminated is not None and agreement.terminated <= as_of
-    )
+def _admission_check(params: ResidentCoverage, as_of: date) -> Callable[[Resident], Verdict]:
+    after = _DAYS_AFTER if params.within_days is None else timedelta(days=params.within_days)
+
+    def assessed(resident: Resident) -> Verdict:
+        assessments = resident.assessments
+        if assessments is None:
+            return None
+        admitted = resident.admitted
+        earliest, latest = admitted - _DAYS_BEFORE, admitted + after
+        for assessment in assessments:
+            # An assessment dated after as_of had not happened yet on as_of.
+            day = assessment.date
+            if earliest <= day <= latest and day <= as_of and assessment.kind == AssessmentKind.ADMISSION:
+                return True
+        # Not yet late while the time allowed after admission runs.
+        return PENDING if latest >= as_of else False
+
+    return assessed
 
 
-def _requirement(params: AnyCoverage, view: SnapshotView) -> Callable[[Any], Verdict]:
-    checks: dict[str, Callable[[Any], Verdict]] = {
-        Requirement.ADMISSION_ASSESSMENT: lambda r: _admission_assessed(r, params, view),  # type: ignore[arg-type]
-        Requirement.SERVICE_PLAN: lambda r: r.service_plan,
-        Requirement.DISPUTE_CLAUSE: lambda a: a.dispute_clause,
-        Requirement.CONFIDENTIALITY_CLAUSE: lambda a: a.confidentiality_clause,
-        Requirement.RENEWED_OR_TERMINATED: lambda a: _renewed_or_terminated(a, view),
-    }
-    return checks[params.requirement]
+def _renewal_check(as_of: date) -> Callable[[Agreement], Verdict]:
+    def renewed_or_terminated(agreement: Agreement) -> Verdict:
+        # A renewal or termination dated after as_of has not happened yet.
+        renewed, terminated = agreement.renewed, agreement.terminated
+        return (renewed is not None and renewed <= as_of) or (terminated is not None and terminated <= as_of)
+
+    return renewed_or_terminated
 
 
-def _live(record: Resident | Agreement, as_of: date) -> bool:
+def _requirement(params: AnyCoverage, as_of: date) -> Callable[[Any], Verdict]:
+    requirement = params.requirement
+    if requirement.value == Requirement.ADMISSION_ASSESSMENT.value:
+        return _admission_check(params, as_of)  # type: ignore[arg-type]
+    if requirement.value == Requirement.RENEWED_OR_TERMINATED.value:
+        return _renewal_check(as_of)
+    # The other requirements are the record's boolean of the same name (service_plan,
+    # dispute_clause, confidentiality_clause): None when not given.
+    return attrgetter(requirement.value)
+
+
+def _agreement_live(agreement: Agreement, as_of: date) -> bool:
     """Not ended on as_of (a record not yet begun is the engine's: it has not happened)."""
-    if isinstance(record, Agreement):
-        return record.signed > as_of or record.in_force_on(as_of)
-    return record.admitted > as_of or record.discharged is None or record.discharged >= as_of
+    return agreement.signed > as_of or agreement_in_force(agreement, as_of)
+
+
+def _resident_live(resident: Resident, as_of: date) -> bool:
+    """Not discharged before as_of (or not yet admitted on it)."""
+    discharged = resident.discharged
+    return discharged is None or discharged >= as_of or resident.admitted > as_of
 
 
 def units(params: AnyCoverage, view: SnapshotView) -> list[Event]:
     """The event that brings each record into scope (records that never come into scope: none).
-    One comprehension per scope: this runs for every resident of every snapshot."""
+    Kept in the view: the rules on the same records and scope list the same events."""
+    key = (KIND, params.records, params.scope)
+    found: list[Event] | None = view.memo.get(key)
+    if found is None:
+        found = view.memo[key] = _units(params, view)
+    return found
+
+
+def _units(params: AnyCoverage, view: SnapshotView) -> list[Event]:
     as_of = view.as_of
     if params.records == "residents":
         residents: Sequence[Resident] = view.snapshot.residents or ()
-        if params.scope is ResidentScope.ADMITTED_IN_WINDOW:
+        if params.scope == ResidentScope.ADMITTED_IN_WINDOW:
             start, end = view.window
             return [Event(r.id, r.admitted, r) for r in residents if start <= r.admitted <= end]
-        return [Event(r.id, r.admitted, r) for r in residents if _live(r, as_of)]
+        return [Event(r.id, r.admitted, r) for r in residents if _resident_live(r, as_of)]
     agreements: Sequence[Agreement] = view.snapshot.agreements or ()
     if params.scope == Scope.ADMITTED_IN_WINDOW:
         start, end = view.window
         return [Event(a.id, a.signed, a) for a in agreements if start <= a.signed <= end]
     if params.scope == Scope.ALL:
-        return [Event(a.id, a.signed, a) for a in agreements if _live(a, as_of)]
+        return [Event(a.id, a.signed, a) for a in agreements if _agreement_live(a, as_of)]
     # The lapse: the day after expires (an agreement that never expires never lapses), judged only
     # for an agreement signed while the rule was in force (its opening event).
     out: list[Event] = []
@@ -199,14 +223,16 @@ def units(params: AnyCoverage, view: SnapshotView) -> list[Event]:
     return out
 
 
-def judge(
-    params: AnyCoverage, ruled: Sequence[Ruled[Event, AnyCoverage]], later: Sequence[Event], view: SnapshotView
-) -> Outcome:
-    records: Sequence[Resident | Agreement] | None = getattr(view.snapshot, params.records)
-    record_label = _RECORD_LABELS[params.records]
-    need = _REQUIREMENT_LABELS[params.requirement]
-    if records is None:
-        return missing(params.records, record_label.zh + "记录", record_label.en + " records")
+@cache
+def _unknown_place(requirement: str) -> Label:
+    return where_to_fill(_REQUIREMENT_FIELDS[requirement])
+
+
+def _sorted_records(
+    ruled: Sequence[Ruled[Event, AnyCoverage]], as_of: date
+) -> tuple[int, list[str], list[str], list[str], list[str]]:
+    """How many records are in scope, and the ids of those lacking the requirement, unknown,
+    pending, and judged before the rule was in force."""
     lacking: list[str] = []
     unknown: list[str] = []
     pending: list[str] = []
@@ -215,38 +241,57 @@ def judge(
     checks: dict[int, Callable[[Any], Verdict]] = {}
     opened_out_of_force: set[int] = set()  # records whose opening event predates the rule
     for item in ruled:
-        if item.unit.opening:
-            if item.params is None:
-                opened_out_of_force.add(id(item.unit.record))
+        unit, version_params = item.unit, item.params
+        if unit.opening:
+            if version_params is None:
+                opened_out_of_force.add(id(unit.record))
             continue
-        if item.params is None or id(item.unit.record) in opened_out_of_force:
-            before.append(item.unit.record_id)
+        if version_params is None or (opened_out_of_force and id(unit.record) in opened_out_of_force):
+            before.append(unit.record_id)
             continue
         in_scope += 1
         # The version in force on the record's day decides (its own within_days, say).
-        check = checks.get(id(item.params))
+        check = checks.get(id(version_params))
         if check is None:
-            check = checks[id(item.params)] = _requirement(item.params, view)
-        verdict = check(item.unit.record)
+            check = checks[id(version_params)] = _requirement(version_params, as_of)
+        verdict = check(unit.record)
+        if verdict is True:
+            continue
         if verdict is False:
-            lacking.append(item.unit.record_id)
+            lacking.append(unit.record_id)
         elif verdict is None:
-            unknown.append(item.unit.record_id)
+            unknown.append(unit.record_id)
         elif verdict == PENDING:
-            pending.append(item.unit.record_id)
+            pending.append(unit.record_id)
+    return in_scope, lacking, unknown, pending, before
+
+
+def judge(
+    params: AnyCoverage, ruled: Sequence[Ruled[Event, AnyCoverage]], later: Sequence[Event], view: SnapshotView
+) -> Outcome:
+    records: Sequence[Resident | Agreement] | None = getattr(view.snapshot, params.records)
+    record_label = _RECORD_LABELS[params.records]
+    need = _REQUIREMENT_LABELS[params.requirement]
+    if records is None:
+        return missing(params.records, record_label.zh + "记录", record_label.en + " records")
+    as_of = view.as_of
+    in_scope, lacking, unknown, pending, before = _sorted_records(ruled, as_of)
+    scope = params.scope.value
     evidence: dict[str, Any] = {
         "records": params.records,
-        "scope": params.scope.value,
+        "scope": scope,
         "requirement": params.requirement.value,
         "in_scope": in_scope,
     }
     if before:
         evidence["before_in_force"] = before
-    not_yet = [u.record_id for u in later if not u.opening]
-    if not_yet:
-        evidence["after_as_of"] = not_yet
-    if params.scope == Scope.ALL:
-        ended = [r.id for r in records if not _live(r, view.as_of)]
+    if later:
+        not_yet = [u.record_id for u in later if not u.opening]
+        if not_yet:
+            evidence["after_as_of"] = not_yet
+    if scope == Scope.ALL:
+        live = _resident_live if params.records == "residents" else _agreement_live
+        ended = [r.id for r in records if not live(r, as_of)]  # type: ignore[arg-type]
         if ended:
             evidence["ended"] = ended
     if pending:
@@ -254,8 +299,8 @@ def judge(
     if not in_scope:
         return outcome(
             Status.NOT_APPLICABLE,
-            f"范围内没有{record_label.zh}（{params.scope.value}）",
-            f"no {record_label.en} in scope ({params.scope.value})",
+            f"范围内没有{record_label.zh}（{scope}）",
+            f"no {record_label.en} in scope ({scope})",
             **evidence,
         )
     if lacking:
@@ -268,7 +313,7 @@ def judge(
             **evidence,
         )
     if unknown:
-        place = where_to_fill(_REQUIREMENT_FIELDS[params.requirement])
+        place = _unknown_place(params.requirement)
         return outcome(
             Status.INSUFFICIENT_DATA,
             f"{len(unknown)} 个{record_label.zh}无法判断是否有{need.zh}：{'、'.join(unknown)}（填写于{place.zh}）",
