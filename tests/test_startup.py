@@ -121,11 +121,6 @@ def test_a_cached_check_builds_no_validator_of_the_rule_snapshot_or_check_models
     assert set(found["built"]) <= REPORT_MODELS_SERIALISED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="report_json renders citations, titles, the engine and the source with model_dump_json: "
-    "the first model validator pydantic builds scans the installed distributions for plugins",
-)
 def test_a_cached_check_builds_no_validator_at_all() -> None:
     _a_check()
     found = _a_check()

@@ -25,7 +25,7 @@ from pydantic_core import to_json
 
 from ._version import __version__
 from .checks.base import Outcome, Status
-from .report import EngineInfo, SourceRef
+from .report import SourceRef
 from .rulefile import Level
 
 if TYPE_CHECKING:
@@ -74,12 +74,15 @@ class RuleJson:
 
     @classmethod
     def of(cls, rule: CompiledRule) -> RuleJson:
-        citations = ",".join(c.model_dump_json() for c in rule.report_citations)
+        citations = ",".join(
+            _text({"document": c.document, "article": c.article, "quote": c.quote}) for c in rule.report_citations
+        )
         overlay = rule.operation.value if rule.operation is not None else None
         head = '{"rule_id":' + _text(rule.id) + ',"rule_version":'
-        level_title = (
-            ',"level":' + _text(rule.level.value) + ',"title":' + rule.report_title.model_dump_json() + ',"message":'
-        )
+        # plain dicts in the models' field order: a model's own model_dump_json would build its
+        # validator, and with it pydantic's scan of installed distributions for plugins, at start-up
+        title = _text({"zh": rule.report_title.zh, "en": rule.report_title.en})
+        level_title = ',"level":' + _text(rule.level.value) + ',"title":' + title + ',"message":'
         versions = rule.schedule.versions
         openings = (
             {s: head + _text(versions[0].version) + _STATUS[s] + level_title for s in Status}
@@ -109,7 +112,7 @@ class CatalogJson:
 
     @classmethod
     def of(cls, catalog: Catalog) -> CatalogJson:
-        engine = EngineInfo.model_construct(name="yiyang-rules", version=__version__).model_dump_json()
+        engine = _text({"name": "yiyang-rules", "version": __version__})
         return cls(
             tuple(RuleJson.of(rule) for rule in catalog.rules),
             '{"report_version":"1","engine":' + engine + ',"jurisdiction":' + _text(list(catalog.layers)) + ',"as_of":',
@@ -202,7 +205,7 @@ def assemble(
         + '},"findings":['
         + ",".join(findings)
         + '],"source":'
-        + (source.model_dump_json() if source is not None else "null")
+        + (_text({"file": source.file, "line": source.line}) if source is not None else "null")
         + ',"exemptions":null}'
     )
     return AssembledReport(text, institution.id, frozenset(verdicts))
