@@ -9,38 +9,30 @@ end. The batch pipeline is in :mod:`.batch`; this module only parses options.
 
 from __future__ import annotations
 
-import os
-import sys
-from datetime import date
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
 from .. import __version__
 from ..catalog import NATIONAL, Catalog, load_pack
-from ..checks.base import Status
 from ..engine import Engine
-from ..errors import JurisdictionError, RuleCatalogError, YiyangError
+from ..errors import JurisdictionError
 from ..jurisdiction import ACCEPTED_FORMS, layer_named, resolve_province
-from ..localtime import parse_local_date
-from ..render import RENDERERS
-from ..render.base import RenderOptions
-from .batch import EXIT_BAD_INPUT, CheckRun, UsageError, default_workers, run_check
-from .config import ConfigError, FailOn, Language, load_config
-from .output import _silence_stdout, use_utf8_stdio
+from .batch import EXIT_BAD_INPUT
+from .check_cmd import (
+    DEFAULT_EXEMPTION_MAX_MONTHS,
+    CheckArgs,
+    CheckFailure,
+    OutputFormat,
+    load_engine,
+    run_check_command,
+)
+from .config import FailOn, Language
+from .entry import run_guarded
 from .rules_views import Lang, ListFormat, ShowFormat, diff_json, diff_text, list_json, list_table, show_json, show_text
 
 RULES_HELP = "a rules folder (a pack from another repository is read over the bundled rules)"
-
-if TYPE_CHECKING:
-    from ..exemptions import Exemption
-
-    OutputFormat = str
-else:
-    # The formats are the renderer registry's names; an enum makes typer list them and refuse others.
-    OutputFormat = StrEnum("OutputFormat", {name: name for name in RENDERERS})
 
 app = typer.Typer(
     name="yiyang",
@@ -59,34 +51,10 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _load_engine(jurisdiction: str | None, where: str = "--jurisdiction", rules_dir: Path | None = None) -> Engine:
-    if rules_dir is not None and not rules_dir.is_dir():
-        raise _fail(f"--rules {rules_dir}: no such rules directory")
     try:
-        return Engine.load(jurisdiction, rules_dir)
-    except JurisdictionError as exc:
-        raise _fail(f"{where}: {exc}") from None
-    except RuleCatalogError as exc:
-        raise _fail(f"the rule files do not load (run `yiyang rules validate`):\n{exc}") from None
-
-
-def _as_of(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return parse_local_date(text)
-    except Exception:  # ValueError for text that is not a date; whatever else: still bad text, no traceback
-        raise _fail(f"--as-of {text!r} is not a date; use YYYY-MM-DD") from None
-
-
-def _statuses(text: str | None) -> frozenset[Status] | None:
-    if text is None:
-        return None
-    names = [part.strip() for part in text.split(",") if part.strip()]
-    known = {s.value: s for s in Status}
-    unknown = [n for n in names if n not in known]
-    if unknown or not names:
-        raise _fail(f"--status {text!r}: use a comma-separated list of {', '.join(known)}")
-    return frozenset(known[n] for n in names)
+        return load_engine(jurisdiction, where, rules_dir)
+    except CheckFailure as exc:
+        raise _fail(str(exc)) from None
 
 
 @app.command()
@@ -139,59 +107,34 @@ def check(
     exemptions_file: Annotated[
         Path | None, typer.Option("--exemptions", help="YAML file of approved exemptions (豁免/整改期)")
     ] = None,
-    exemption_max_months: Annotated[int, typer.Option(help="longest exemption allowed, in months")] = 12,
+    exemption_max_months: Annotated[
+        int, typer.Option(help="longest exemption allowed, in months")
+    ] = DEFAULT_EXEMPTION_MAX_MONTHS,
     rules_dir: Annotated[Path | None, typer.Option("--rules", help=RULES_HELP)] = None,
 ) -> None:
     """Check snapshots; exit 1 when an obligation --fail-on counts is not met, 2 on bad input."""
-    try:
-        settings = load_config(RENDERERS, explicit=config)
-    except ConfigError as exc:
-        raise _fail(str(exc)) from None
-    where = "--jurisdiction" if jurisdiction else f"{settings.origin}: jurisdiction"
-    loaded: list[Engine] = []
-
-    def engine() -> Engine:
-        if not loaded:
-            loaded.append(_load_engine(jurisdiction or settings.jurisdiction, where, rules_dir))
-        return loaded[0]
-
-    exemptions: tuple[Exemption, ...] = ()
-    if exemptions_file is not None:
-        from .exemption_opts import load_exemption_file  # noqa: PLC0415 - only runs with --exemptions need it
-
-        exemptions = load_exemption_file(exemptions_file, engine(), exemption_max_months)
-    run = CheckRun(
-        inputs=tuple(snapshots),
-        format=str(output_format or settings.format or "table"),
-        options=RenderOptions(
-            lang="en" if (lang or settings.lang) is Language.en else "zh",
-            statuses=_statuses(status),
-            summary=summary,
-            color=_color(output),
-            fail_on=(fail_on or settings.fail_on or FailOn.mandatory).value,
-        ),
-        jurisdiction=jurisdiction or settings.jurisdiction,
-        as_of=_as_of(as_of),
+    args = CheckArgs(
+        snapshots=snapshots,
+        jurisdiction=jurisdiction,
+        as_of=as_of,
+        output_format=output_format,
         output=output,
-        fail_on=fail_on or settings.fail_on or FailOn.mandatory,
-        workers=workers or settings.workers or default_workers(),
+        lang=lang,
+        status=status,
+        summary=summary,
+        fail_on=fail_on,
+        workers=workers,
         progress=progress,
-        exemptions=exemptions,
+        config=config,
+        exemptions_file=exemptions_file,
         exemption_max_months=exemption_max_months,
         rules_dir=rules_dir,
     )
     try:
-        code = run_check(run, load_engine=engine)
-    except UsageError as exc:
+        code = run_check_command(args)
+    except CheckFailure as exc:
         raise _fail(str(exc)) from None
     raise typer.Exit(code)
-
-
-def _color(output: Path | None) -> bool:
-    """Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    if output is not None and str(output) != "-":
-        return False
-    return sys.stdout is not None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def _catalog(engine: Engine, jurisdiction: str | None) -> Catalog:
@@ -315,39 +258,9 @@ def version() -> None:
 
 
 def main() -> None:
-    """Console entry point: domain errors become exit 2 with a message, never a traceback; so does
-    output that cannot be written (a closed pipe, a full disk), which is never a violation (1)."""
-    use_utf8_stdio()
-    try:
-        app()
-    except SystemExit as exc:
-        # typer (like click) turns a closed stdout pipe into exit 1 and wraps stdout in a
-        # PacifyFlushWrapper: recognise that, and say what happened with exit 2 instead.
-        if exc.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":
-            _closed_pipe()
-        raise
-    except YiyangError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except BrokenPipeError:
-        _closed_pipe()
-    except OSError as exc:  # writing the output failed (a full disk, a device error), or a file read
-        if exc.filename is None:
-            _silence_stdout()
-            typer.echo(f"error: stdout: cannot write: {exc.strerror or exc}", err=True)
-        else:
-            typer.echo(f"error: {exc.filename}: {exc.strerror or exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-
-
-def _closed_pipe() -> NoReturn:
-    # The reader went away (`yiyang rules list | head`). The output is incomplete: exit 2 with a
-    # message; stdout is pointed at /dev/null so the interpreter's last flush stays quiet.
-    _silence_stdout()
-    sys.stderr.write("error: stdout: the reader closed the pipe before the output was complete\n")
-    sys.exit(EXIT_BAD_INPUT)
+    """The typer command line, for every command; ``yiyang`` itself starts at :func:`.entry.main`,
+    which runs a plain ``check`` without typer and hands everything else to this."""
+    run_guarded(app)
 
 
 # Workbook commands (template, import, export, rules facts) live in their own module.
