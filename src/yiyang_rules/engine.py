@@ -281,8 +281,10 @@ def compile_judge(kind: CheckKind, schedule: Schedule[Any]) -> RuleEvaluator:
                 first = unit.first
                 if first > as_of:
                     later.append(unit)
+                elif start <= first:
+                    ruled.append(Ruled(unit, params, version))
                 else:
-                    ruled.append(Ruled(unit, params, version) if start <= first else Ruled(unit, None, None))
+                    ruled.append(Ruled(unit, None, None))
             return ruled, later
 
         unit_reads, unit_verdict = timing.reads, timing.verdict

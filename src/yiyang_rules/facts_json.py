@@ -70,19 +70,31 @@ def _read_day(text: str) -> date:
 
 
 def _dec_hook(kind: type, value: Any) -> Any:
+    # msgspec calls this once per date field: a text read before costs one look-up. Only texts
+    # that _read_day accepted are keys, and only a str equals a str key (jiter makes no subclass),
+    # so a hit is a date text; anything else (another type, a new text, an unhashable value: its
+    # TypeError is a refusal like any other) takes the checked path below.
+    try:
+        day = _DAYS[value]
+    except (KeyError, TypeError):
+        return _read_new(kind, value)
+    if kind is not ShanghaiDate:
+        raise NotImplementedError
+    return day
+
+
+def _read_new(kind: type, value: Any) -> Any:
     if kind is not ShanghaiDate:
         raise NotImplementedError
     if value.__class__ is not str:
         raise TypeError("a snapshot date is text")
-    day = _DAYS.get(value)
-    if day is None:
-        try:
-            day = _read_day(value)
-        except Exception as exc:  # any refusal, whatever raised it, sends the text to the reference path
-            raise ValueError("not a snapshot date") from exc
-        if len(_DAYS) >= _MOST_DAYS:
-            _DAYS.clear()
-        _DAYS[value] = day
+    try:
+        day = _read_day(value)
+    except Exception as exc:  # any refusal, whatever raised it, sends the text to the reference path
+        raise ValueError("not a snapshot date") from exc
+    if len(_DAYS) >= _MOST_DAYS:
+        _DAYS.clear()
+    _DAYS[value] = day
     return day
 
 

@@ -171,19 +171,27 @@ def assemble(
 ) -> AssembledReport:
     """:func:`assemble_json`, with the institution and the verdicts."""
     parts = fragments(catalog)
-    counts = dict.fromkeys(Status, 0)
-    verdicts: set[tuple[Level, Status]] = set()
-    findings: list[str] = []
-    append = findings.append
+    statuses: list[Status] = []
+    # One list of pieces, joined once: no intermediate string per finding.
+    pieces: list[str] = [""]  # the report's opening goes first, once the counts are known
+    add_status = statuses.append
+    add = pieces.append
     for (rule, result), frag in zip(outcomes, parts.rules, strict=True):
         status = result.status
-        counts[status] += 1
-        verdicts.add((rule.level, status))
-        opening = frag.openings[status] if frag.openings is not None else _opening(rule, frag, status, as_of)
-        append(opening + rendered_body(result) + frag.tail)
+        add_status(status)
+        openings = frag.openings
+        add(openings[status] if openings is not None else _opening(rule, frag, status, as_of))
+        body = result.rendered
+        add(body if body is not None else rendered_body(result))
+        add(frag.tail)
+        add(",")
+    if statuses:
+        pieces.pop()  # the comma after the last finding
+    counts = {status: statuses.count(status) for status in Status}
+    verdicts = frozenset(zip([rule.level for rule, _ in outcomes], statuses, strict=True))
     institution = snapshot.institution
     period = snapshot.period
-    text = (
+    pieces[0] = (
         parts.opening
         + _text(as_of.isoformat())
         + ',"period":{"start":'
@@ -203,9 +211,10 @@ def assemble(
         + ',"not_applicable":'
         + str(counts[Status.NOT_APPLICABLE])
         + '},"findings":['
-        + ",".join(findings)
-        + '],"source":'
+    )
+    add(
+        '],"source":'
         + (_text({"file": source.file, "line": source.line}) if source is not None else "null")
         + ',"exemptions":null}'
     )
-    return AssembledReport(text, institution.id, frozenset(verdicts))
+    return AssembledReport("".join(pieces), institution.id, verdicts)

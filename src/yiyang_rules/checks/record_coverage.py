@@ -141,16 +141,18 @@ _DAYS_AFTER = timedelta(days=ASSESSMENT_DAYS_AFTER)
 def _admission_check(params: ResidentCoverage, as_of: date) -> Callable[[Resident], Verdict]:
     after = _DAYS_AFTER if params.within_days is None else timedelta(days=params.within_days)
 
+    admission = AssessmentKind.ADMISSION
+
     def assessed(resident: Resident) -> Verdict:
         assessments = resident.assessments
         if assessments is None:
             return None
         admitted = resident.admitted
         earliest, latest = admitted - _DAYS_BEFORE, admitted + after
+        # An assessment dated after as_of had not happened yet on as_of.
+        last_counted = min(latest, as_of)
         for assessment in assessments:
-            # An assessment dated after as_of had not happened yet on as_of.
-            day = assessment.date
-            if earliest <= day <= latest and day <= as_of and assessment.kind == AssessmentKind.ADMISSION:
+            if earliest <= assessment.date <= last_counted and assessment.kind == admission:
                 return True
         # Not yet late while the time allowed after admission runs.
         return PENDING if latest >= as_of else False
@@ -206,7 +208,12 @@ def _units(params: AnyCoverage, view: SnapshotView) -> list[Event]:
         if params.scope == ResidentScope.ADMITTED_IN_WINDOW:
             start, end = view.window
             return [Event(r.id, r.admitted, r) for r in residents if start <= r.admitted <= end]
-        return [Event(r.id, r.admitted, r) for r in residents if _resident_live(r, as_of)]
+        # _resident_live, inline: this runs for every resident of every snapshot.
+        return [
+            Event(r.id, r.admitted, r)
+            for r in residents
+            if r.discharged is None or r.discharged >= as_of or r.admitted > as_of
+        ]
     agreements: Sequence[Agreement] = view.snapshot.agreements or ()
     if params.scope == Scope.ADMITTED_IN_WINDOW:
         start, end = view.window
@@ -240,6 +247,9 @@ def _sorted_records(
     in_scope = 0
     checks: dict[int, Callable[[Any], Verdict]] = {}
     opened_out_of_force: set[int] = set()  # records whose opening event predates the rule
+    # Most units share one version's parameters: its check is looked up again only when they change.
+    check_params: AnyCoverage | None = None
+    check: Callable[[Any], Verdict] | None = None
     for item in ruled:
         unit, version_params = item.unit, item.params
         if unit.opening:
@@ -251,9 +261,11 @@ def _sorted_records(
             continue
         in_scope += 1
         # The version in force on the record's day decides (its own within_days, say).
-        check = checks.get(id(version_params))
-        if check is None:
-            check = checks[id(version_params)] = _requirement(version_params, as_of)
+        if check is None or version_params is not check_params:
+            check = checks.get(id(version_params))
+            if check is None:
+                check = checks[id(version_params)] = _requirement(version_params, as_of)
+            check_params = version_params
         verdict = check(unit.record)
         if verdict is True:
             continue
