@@ -259,18 +259,21 @@ def test_compiled_conditions_and_facts_read_as_holds_and_fact_value(engine: Engi
 
 
 def test_agreement_in_force_reads_as_the_model_method() -> None:
+    """The engine's Facts and the pydantic model say the same of every agreement on every day
+    around its dates (both state the rule through ``facts.agreement_in_force``)."""
     from datetime import timedelta  # noqa: PLC0415
 
-    from yiyang_rules.conditions import agreement_in_force  # noqa: PLC0415
+    from yiyang_rules.engine import parse_snapshot  # noqa: PLC0415
 
     outcomes: set[bool] = set()
     make: Any = _bench().make_snapshot
     for index in range(60):
-        model = parse_facts(json.dumps(make(3, index), ensure_ascii=False))
-        for agreement in model.agreements or ():
+        text = json.dumps(make(3, index), ensure_ascii=False)
+        facts, model = parse_facts(text), parse_snapshot(text)
+        for agreement, modelled in zip(facts.agreements or (), model.agreements or (), strict=True):
             days = [agreement.signed, agreement.expires, agreement.renewed, agreement.terminated]
             for day in {d + timedelta(days=k) for d in days if d is not None for k in (-1, 0, 1)}:
-                got = agreement_in_force(agreement, day)
-                assert got == agreement.in_force_on(day), (agreement, day)
+                got = agreement.in_force_on(day)
+                assert got == modelled.in_force_on(day), (agreement, day)
                 outcomes.add(got)
     assert outcomes == {True, False}

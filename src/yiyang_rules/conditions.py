@@ -16,7 +16,7 @@ from typing import Annotated, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .facts import Agreement, Facts
+from .facts import Agreement, Facts, agreement_in_force
 from .vocabulary import (
     COMMUNITY_PUBLIC_HEALTH_TYPES,
     FACT_KEYS,
@@ -107,18 +107,6 @@ def _primary_care(snapshot: Facts, *types: PrimaryCareType) -> Truth:
     if care_type is None:
         return FALSE
     return Truth(not types or care_type in types)
-
-
-def agreement_in_force(agreement: Agreement, day: date) -> bool:
-    """``Agreement.in_force_on`` read from the record's fields alone, for whichever model class
-    holds them: signed on or before ``day``, not terminated on or before it, and not lapsed (expired
-    before ``day`` without a written renewal dated on or before ``day``)."""
-    if agreement.signed > day:
-        return False
-    terminated, expires, renewed = agreement.terminated, agreement.expires, agreement.renewed
-    if terminated is not None and terminated <= day:
-        return False
-    return expires is None or expires >= day or (renewed is not None and renewed <= day)
 
 
 def _live(snapshot: Facts, as_of: date | None) -> list[tuple[int, Agreement]]:

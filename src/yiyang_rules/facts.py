@@ -13,7 +13,7 @@ neither (Asia/Shanghai comes from :mod:`zoneinfo`).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -169,16 +169,32 @@ class Agreement(_Fact, frozen=True):
     extensions: Extensions | None = None
 
     def in_force_on(self, day: date) -> bool:
-        """Signed on or before ``day``, not terminated on or before it, and not lapsed: expired
-        before ``day`` without a written renewal dated on or before ``day`` (国卫办老龄发〔2020〕23号
-        六（二）: 期满后…再书面续签协议或停止合作). The same as ``snapshot.Agreement.in_force_on``."""
-        if self.signed > day:
-            return False
-        if self.terminated is not None and self.terminated <= day:
-            return False
-        if self.expires is not None and self.expires < day:
-            return self.renewed is not None and self.renewed <= day
-        return True
+        return agreement_in_force(self, day)
+
+
+class AgreementDates(Protocol):
+    """What decides whether an agreement is in force: ``Agreement`` here and in ``snapshot.py``."""
+
+    @property
+    def signed(self) -> date: ...
+    @property
+    def expires(self) -> date | None: ...
+    @property
+    def renewed(self) -> date | None: ...
+    @property
+    def terminated(self) -> date | None: ...
+
+
+def agreement_in_force(agreement: AgreementDates, day: date) -> bool:
+    """Signed on or before ``day``, not terminated on or before it, and not lapsed: expired before
+    ``day`` without a written renewal dated on or before ``day`` (国卫办老龄发〔2020〕23号 六（二）:
+    期满后…再书面续签协议或停止合作). The one statement of the rule, for both agreement models."""
+    if agreement.signed > day:
+        return False
+    terminated, expires, renewed = agreement.terminated, agreement.expires, agreement.renewed
+    if terminated is not None and terminated <= day:
+        return False
+    return expires is None or expires >= day or (renewed is not None and renewed <= day)
 
 
 class Facts(_Fact, frozen=True):

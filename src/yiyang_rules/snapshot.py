@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from .facts import agreement_in_force
 from .localdate import LocalDate
 from .vocabulary import (
     ActivityKind,
@@ -187,16 +188,8 @@ class Agreement(_Strict):
     extensions: Extensions | None = None
 
     def in_force_on(self, day: date) -> bool:
-        """Signed on or before ``day``, not terminated on or before it, and not lapsed: expired
-        before ``day`` without a written renewal dated on or before ``day`` (国卫办老龄发〔2020〕23号
-        六（二）: 期满后…再书面续签协议或停止合作)."""
-        if self.signed > day:
-            return False
-        if self.terminated is not None and self.terminated <= day:
-            return False
-        if self.expires is not None and self.expires < day:
-            return self.renewed is not None and self.renewed <= day
-        return True
+        """Signed on or before ``day``, not terminated or lapsed on it (``facts.agreement_in_force``)."""
+        return agreement_in_force(self, day)
 
 
 class _HasId(Protocol):

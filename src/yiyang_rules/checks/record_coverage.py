@@ -29,8 +29,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from ..conditions import agreement_in_force
-from ..facts import Agreement, Resident
+from ..facts import Agreement, Resident, agreement_in_force
 from ..vocabulary import AssessmentKind, Label, where_to_fill
 from .base import CheckParams, Event, Outcome, Ruled, SnapshotView, Status, missing, outcome
 
