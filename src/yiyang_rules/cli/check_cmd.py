@@ -76,13 +76,14 @@ def load_engine(jurisdiction: str | None, where: str = "--jurisdiction", rules_d
         raise CheckFailure(f"the rule files do not load (run `yiyang rules validate`):\n{exc}") from None
 
 
-def _as_of(text: str | None) -> date | None:
+def date_option(option: str, text: str | None) -> date | None:
+    """A date given on the command line (``--as-of``, ``--until``), read as the snapshot's dates are."""
     if text is None:
         return None
     try:
         return parse_local_date(text)
     except Exception:  # ValueError for text that is not a date; whatever else: still bad text, no traceback
-        raise CheckFailure(f"--as-of {text!r} is not a date; use YYYY-MM-DD") from None
+        raise CheckFailure(f"{option} {text!r} is not a date; use YYYY-MM-DD") from None
 
 
 def _statuses(text: str | None) -> frozenset[Status] | None:
@@ -138,7 +139,7 @@ def run_check_command(args: CheckArgs) -> int:
             fail_on=fail_on.value,
         ),
         jurisdiction=jurisdiction or settings.jurisdiction,
-        as_of=_as_of(args.as_of),
+        as_of=date_option("--as-of", args.as_of),
         output=args.output,
         fail_on=fail_on,
         workers=args.workers or settings.workers or default_workers(),

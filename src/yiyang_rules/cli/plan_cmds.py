@@ -33,14 +33,12 @@ def _report_input_error(error: InputError) -> None:
 
 
 def _day(option: str, text: str | None) -> date | None:
-    from ..localtime import parse_local_date  # noqa: PLC0415
+    from .check_cmd import CheckFailure, date_option  # noqa: PLC0415
 
-    if text is None:
-        return None
     try:
-        return parse_local_date(text)
-    except Exception:  # ValueError for text that is not a date; whatever else: still bad text, no traceback
-        raise _fail(f"{option} {text!r} is not a date; use YYYY-MM-DD") from None
+        return date_option(option, text)
+    except CheckFailure as exc:
+        raise _fail(str(exc)) from None
 
 
 def _snapshots(path: Path) -> Iterator[tuple[str, bytes] | InputError]:
