@@ -61,12 +61,17 @@ def bad_item(line: int = 3) -> BatchItem:
 
 
 @cache
-def _bench() -> Any:
-    spec = importlib.util.spec_from_file_location("yiyang_bench_run", ROOT / "bench" / "run.py")
+def bench_module(name: str) -> Any:
+    """A script of bench/ (``run``, ``peers``) loaded as a module: bench/ is not a package."""
+    spec = importlib.util.spec_from_file_location(f"yiyang_bench_{name}", ROOT / "bench" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _bench() -> Any:
+    return bench_module("run")
 
 
 @cache

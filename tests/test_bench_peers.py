@@ -6,26 +6,16 @@ from __future__ import annotations
 
 import importlib.util
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from render_items import bench_module
 from yiyang_rules.engine import Engine
 
-ROOT = Path(__file__).resolve().parent.parent
 COUNT = 300
 
-
-def _peers_module() -> Any:
-    spec = importlib.util.spec_from_file_location("yiyang_bench_peers", ROOT / "bench" / "peers.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-peers = _peers_module()
+peers = bench_module("peers")
 
 
 @pytest.fixture(scope="module")
