@@ -17,8 +17,6 @@ from ..conditions import (
     compile_condition,
     fact_path_field,
     fact_reader,
-    fact_value,
-    holds,
     validate_fact_path,
 )
 from ..vocabulary import fact_label, sheet_of
@@ -58,16 +56,9 @@ Reading = tuple[bool | None, tuple[str, ...], bool | None]
 
 
 def reads(params: Params, view: SnapshotView) -> tuple[Reading, ...]:
-    """Everything :func:`verdict` depends on: each requirement's ``when`` and its fact."""
-    out: list[Reading] = []
-    for requirement in params.facts:
-        if requirement.when is not None:
-            applies = holds(requirement.when, view.snapshot, view.predicate_memo, view.as_of)
-            if applies.value is not True:
-                out.append((applies.value, applies.missing, None))
-                continue
-        out.append((True, (), fact_value(view.snapshot, requirement.fact)))
-    return tuple(out)
+    """Everything :func:`verdict` depends on: each requirement's ``when`` and its fact. The engine
+    prepares :func:`compile_reads` once per version; this is the same for a single call."""
+    return compile_reads(params)(view)
 
 
 # The reading of an item that applies, by its fact's value: shared, not built per snapshot.
@@ -75,8 +66,8 @@ _APPLIES: dict[bool | None, Reading] = {value: (True, (), value) for value in (T
 
 
 def compile_reads(params: Params) -> Callable[[SnapshotView], tuple[Reading, ...]]:
-    """:func:`reads` for one version's parameters, with each item's condition and fact path read
-    once: the same readings, for a memo lookup that costs little more than building its key."""
+    """The readings for one version's parameters, each item's condition and fact path prepared
+    once, so a memo lookup costs little more than building its key."""
     readers = tuple(fact_reader(r.fact) for r in params.facts)
     if all(r.when is None for r in params.facts):
 
