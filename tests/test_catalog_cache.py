@@ -47,10 +47,38 @@ def test_second_load_reads_the_entry_and_checks_the_same(
     def no_yaml(*args: object, **kwargs: object) -> object:
         raise AssertionError("the rules were read although the cache holds them")
 
-    monkeypatch.setattr("yiyang_rules.engine.load_pack", no_yaml)
+    monkeypatch.setattr("yiyang_rules.catalog.load_pack", no_yaml)
     second = Engine.load(rules_dir=rules)
     assert second.check_json(SAMPLE) == expected
-    assert second.check(SAMPLE).model_dump_json().encode() == expected
+    assert second.check(SAMPLE).model_dump_json().encode() == expected  # the full catalogs, loaded now
+
+
+def test_the_full_catalogs_load_when_first_asked_for_and_match_the_checked_ones(rules: Path, cache: Path) -> None:
+    built = Engine.load(rules_dir=rules)
+    cached = Engine.load(rules_dir=rules)
+    assert "not loaded yet" in repr(cached.catalogs)
+    assert list(cached.catalogs) == list(cached.checked) == list(built.catalogs)
+    assert "beijing" in cached.catalogs and "not loaded yet" in repr(cached.catalogs)
+    for layer, catalog in cached.catalogs.items():
+        checked = cached.checked[layer]
+        assert [r.id for r in catalog.rules] == [r.id for r in checked.rules]
+        assert [(r.level, r.kind.name, r.applies_to, r.schedule) for r in catalog.rules] == [
+            (r.level, r.kind.name, r.applies_to, r.schedule) for r in checked.rules
+        ]
+        fresh = built.catalogs[layer]
+        assert [(r.title, r.citations, r.layers, r.history) for r in catalog.rules] == [
+            (r.title, r.citations, r.layers, r.history) for r in fresh.rules
+        ]
+
+
+def test_a_damaged_full_part_is_rebuilt_when_asked_for(rules: Path, cache: Path) -> None:
+    expected = Engine.load(rules_dir=rules).check(SAMPLE).model_dump_json()
+    (entry,) = _entries(cache)
+    data = entry.read_bytes()
+    lean_end = 8 + int.from_bytes(data[:8], "big")
+    entry.write_bytes(data[:lean_end] + b"damaged")
+    engine = Engine.load(rules_dir=rules)
+    assert engine.check(SAMPLE).model_dump_json() == expected
 
 
 def test_a_changed_rule_file_is_a_new_entry(rules: Path, cache: Path) -> None:

@@ -298,3 +298,49 @@ def test_facts_from_a_model_equal_the_decoded_facts() -> None:
     model = parse_snapshot(text)
     assert _plain(facts_from_model(model)) == _plain(decode_facts(text, "<s>", LIMITS)) == _plain(model)
     assert isinstance(facts_from_model(model), Facts)
+
+
+# --- The fast path's date reader (facts_json._read_day) against pydantic-core's readers, which the
+# reference path (LocalDate) uses: whatever text it reads, pydantic-core reads as the same day.
+
+_YEARS = ("0000", "0001", "0002", "1969", "2000", "2023", "2024", "2100", "9998", "9999")
+_MONTHS = ("00", "01", "02", "09", "12", "13", "99")
+_DAYS = ("00", "01", "28", "29", "30", "31", "32")
+_CLOCKS = (
+    "00:00", "23:59", "24:00", "12:60", "00:00:00", "23:59:59", "23:59:60", "10:00:00.5", "10:00:00.123456",
+    "10:00:00.1234567", "10:00:00.000000001", "10:00:00.",
+)  # fmt: skip
+_OFFSETS = ("", "Z", "z", "+08:00", "+0800", "-00:00", "+00:00", "-23:59", "+23:59", "+24:00", "-12:60", "+8:00")
+
+
+def _date_texts() -> list[str]:
+    import random  # noqa: PLC0415
+
+    rng = random.Random(9)
+    texts = [f"{y}-{m}-{d}" for y in _YEARS for m in _MONTHS for d in _DAYS]
+    for _ in range(20_000):
+        day = f"{rng.choice(_YEARS)}-{rng.choice(_MONTHS)}-{rng.choice(_DAYS)}"
+        texts.append(f"{day}{rng.choice('T ')}{rng.choice(_CLOCKS)}{rng.choice(_OFFSETS)}")
+    return texts
+
+
+def test_the_fast_date_reader_reads_each_text_as_pydantic_core_does() -> None:
+    from pydantic_core import SchemaValidator, core_schema  # noqa: PLC0415
+
+    from yiyang_rules.facts import shanghai_date  # noqa: PLC0415
+    from yiyang_rules.facts_json import _read_day  # noqa: PLC0415
+
+    readers = (
+        SchemaValidator(core_schema.date_schema(strict=False)),
+        SchemaValidator(core_schema.datetime_schema(strict=False)),
+    )
+    read = 0
+    for text in _date_texts():
+        try:
+            fast = _read_day(text)
+        except (ValueError, OverflowError):
+            continue
+        read += 1
+        reader = readers[0] if len(text) == len("2026-01-01") else readers[1]
+        assert shanghai_date(reader.validate_python(text)) == fast, text
+    assert read > 1000  # the plain shapes are read here, not all left to the reference path

@@ -9,7 +9,6 @@ The reading functions are re-exported here for callers that import them from thi
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import timedelta
@@ -22,7 +21,9 @@ from pydantic import BaseModel
 from .checks import KINDS, CheckKind
 from .checks.base import Schedule, ScheduledVersion
 from .conditions import Condition
+from .frozen import FrozenDict, FrozenList
 from .jurisdiction import NATIONAL
+from .levels import Level, OverlayOperation
 from .loading import (
     PACK_FILE,
     RULE_SUFFIXES,
@@ -39,9 +40,7 @@ from .report import CitationOut, Text
 from .rulefile import (
     Citation,
     Example,
-    Level,
     Localized,
-    OverlayOperation,
     Restate,
     Retire,
     Rule,
@@ -182,43 +181,6 @@ def _apply_overlay(base: CompiledRule, overlay: RuleSource, rule: Restate | Tigh
         history=(*kept_history, *history),
         **common,
     )
-
-
-def _refuse(self: object, *_args: object, **_kwargs: object) -> Any:
-    raise TypeError(f"a compiled rule's {type(self).__name__} cannot be changed (the engine is immutable)")
-
-
-class FrozenList(list[Any]):
-    """A list inside a compiled rule's parameters: still a list to readers and to pydantic's
-    serialiser, but every change raises TypeError. Copies (``copy``, ``deepcopy``) are plain lists."""
-
-    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
-    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
-
-    def __copy__(self) -> list[Any]:
-        return list(self)
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> list[Any]:
-        return copy.deepcopy(list(self), memo)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (FrozenList, (list(self),))
-
-
-class FrozenDict(dict[Any, Any]):
-    """A mapping inside a compiled rule (parameters, example snapshots): every change raises."""
-
-    clear = pop = popitem = setdefault = update = _refuse
-    __setitem__ = __delitem__ = __ior__ = _refuse
-
-    def __copy__(self) -> dict[Any, Any]:
-        return dict(self)
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> dict[Any, Any]:
-        return copy.deepcopy(dict(self), memo)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (FrozenDict, (dict(self),))
 
 
 def _freeze(value: Any, seen: set[int]) -> Any:

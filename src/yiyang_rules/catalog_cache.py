@@ -18,6 +18,11 @@ On by default. Where: ``$YIYANG_CACHE_DIR``, else ``$XDG_CACHE_HOME/yiyang-rules
 ``~/.cache/yiyang-rules``. ``YIYANG_NO_CACHE=1`` turns it off. Entries are pickles, read only when
 the file belongs to the current user and is not writable by others (a pickle runs code when
 loaded, so an entry someone else could write is not trusted).
+
+An entry holds two pickles of one build: first the *lean* part (what checking a snapshot reads:
+checked_catalog.py, no pydantic object in it), then the *full* catalogs (the rule files' models,
+examples, history: pydantic objects). A start unpickles the lean part only; the full part stays as
+bytes in memory and is unpickled when first asked for, so both always come from the same build.
 """
 
 from __future__ import annotations
@@ -35,9 +40,11 @@ from typing import TypeVar, cast
 from ._version import __version__
 from .resources import rules_dir as default_rules_dir
 
-_T = TypeVar("_T")
+_Full = TypeVar("_Full")
+_Lean = TypeVar("_Lean")
 _PACKAGE = Path(__file__).resolve().parent
-_FORMAT = "1"  # bump when the entry's layout changes
+_FORMAT = "2"  # bump when the entry's layout changes
+_LENGTH = 8  # bytes of the lean part's length, at the start of an entry
 
 
 def cache_dir() -> Path | None:
@@ -108,27 +115,45 @@ def _trusted(path: Path) -> bool:
     return stat.S_ISREG(info.st_mode) and owner_ok and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def cached_catalogs(rules_root: Path, build: Callable[[], _T]) -> _T:
-    """The catalogs from the cache when an entry for exactly these inputs exists, else ``build()``
-    (which raises on bad rules: nothing is cached then), stored for next time when possible."""
+def cached_catalogs(rules_root: Path, build: Callable[[], tuple[_Full, _Lean]]) -> tuple[_Lean, Callable[[], _Full]]:
+    """The lean part and a function that returns the full part (see the module's docstring): from
+    the cache when an entry for exactly these inputs exists, else from ``build()`` (which raises on
+    bad rules: nothing is cached then), stored for next time when possible. A full part that cannot
+    be unpickled when asked for (an entry damaged after its lean part was read) is built again."""
     folder = cache_dir()
     if folder is None:
-        return build()
+        return _built(build())
     try:
         entry = folder / f"catalogs-{cache_key(rules_root)}.pickle"
     except OSError:
-        return build()
+        return _built(build())
     if _trusted(entry):
         try:
-            with entry.open("rb") as handle:
-                value = pickle.load(handle)
-            if value is not None:
-                return cast("_T", value)
+            data = entry.read_bytes()
+            lean_end = _LENGTH + int.from_bytes(data[:_LENGTH], "big")
+            lean = pickle.loads(memoryview(data)[_LENGTH:lean_end])
+            if lean is not None and len(data) > lean_end:
+                return cast("_Lean", lean), _later(data, lean_end, build)
         except Exception:
             pass
-    catalogs = build()
-    _store(folder, entry, catalogs)
-    return catalogs
+    full, lean = build()
+    _store(folder, entry, full, lean)
+    return lean, lambda: full
+
+
+def _built(parts: tuple[_Full, _Lean]) -> tuple[_Lean, Callable[[], _Full]]:
+    full, lean = parts
+    return lean, lambda: full
+
+
+def _later(data: bytes, start: int, build: Callable[[], tuple[_Full, _Lean]]) -> Callable[[], _Full]:
+    def full() -> _Full:
+        try:
+            return cast("_Full", pickle.loads(memoryview(data)[start:]))
+        except Exception:
+            return build()[0]
+
+    return full
 
 
 KEEP = 8  # entries kept: a few rule packs or versions side by side, not every edit ever made
@@ -140,13 +165,15 @@ def _prune(folder: Path, keep: Path) -> None:
         old.unlink(missing_ok=True)
 
 
-def _store(folder: Path, entry: Path, catalogs: object) -> None:
+def _store(folder: Path, entry: Path, full: object, lean: object) -> None:
     try:
+        lean_bytes = pickle.dumps(lean, protocol=pickle.HIGHEST_PROTOCOL)
+        full_bytes = pickle.dumps(full, protocol=pickle.HIGHEST_PROTOCOL)
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, temp = tempfile.mkstemp(prefix=".catalogs-", dir=folder)
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(catalogs, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(len(lean_bytes).to_bytes(_LENGTH, "big") + lean_bytes + full_bytes)
             os.replace(temp, entry)  # atomic: a reader sees the whole entry or none
         except BaseException:
             Path(temp).unlink(missing_ok=True)

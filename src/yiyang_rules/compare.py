@@ -36,8 +36,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ._version import __version__
 from .checks.base import Status
 from .errors import InputError, InputProblem, format_loc
+from .levels import Level
 from .report import EngineInfo, Finding, Report, Text
-from .rulefile import Level
 from .units import Unit, finding_units
 
 ChangeKind = Literal[

@@ -26,14 +26,15 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import msgspec
-from pydantic import ValidationError
 
 from .errors import InputError, InputProblem, SettingsError, format_loc
 from .facts import Facts
-from .snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from .snapshot import Snapshot
 
 # ---------------------------------------------------------------------------------------------
 # Limits
@@ -456,6 +457,12 @@ def validate_json(text: str | bytes, source: str, limits: Limits) -> Snapshot:
     # One pass that keeps nothing (duplicate keys, depth, huge numbers), then pydantic's own parser
     # builds the model: the document never exists as a tree of Python dicts.
     scan_json(text, source, limits)
+    # The pydantic model only here: the engine's fast decoder (facts_json.py) comes here for a
+    # snapshot it refuses, so a valid snapshot is checked without importing pydantic.
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from .snapshot import Snapshot  # noqa: PLC0415
+
     try:
         return Snapshot.model_validate_json(text)
     except ValidationError as exc:

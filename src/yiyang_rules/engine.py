@@ -1,9 +1,16 @@
 """Compile once, evaluate many: the engine holds immutable catalogs and checks snapshots as pure
-functions of (catalog, snapshot, as_of)."""
+functions of (catalog, snapshot, as_of).
+
+The report JSON path (:meth:`Engine.check_json`, ``yiyang check --format json``) reads the checked
+catalogs (checked_catalog.py) and imports neither the report models, the snapshot model nor the
+rule files' (pydantic): those are imported where a caller asks for them (:meth:`Engine.check`,
+:attr:`Engine.catalogs`, :func:`to_snapshot`) or an input is bad (the reference decoder).
+"""
 
 from __future__ import annotations
 
 import json
+import sys
 import weakref
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -11,13 +18,11 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
-
-import msgspec
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast
 
 from ._version import __version__
-from .catalog import NATIONAL, Catalog, CompiledRule, FrozenDict, FrozenList, compile_all, load_pack
 from .catalog_cache import cached_catalogs
+from .checked_catalog import CheckedCatalog, CheckedRule, LazyCatalogs
 from .checks import CheckKind
 from .checks.base import (
     Outcome,
@@ -47,14 +52,29 @@ from .decoding import (
 from .errors import InputError, InputProblem, JurisdictionError, RuleCatalogError
 from .facts import Facts, facts_from_model
 from .facts_json import decode_facts
-from .jurisdiction import layer_for, layer_named
+from .frozen import FrozenDict, FrozenList
+from .jurisdiction import NATIONAL, layer_for, layer_named
 from .localtime import today_in_shanghai
-from .report import EngineInfo, Finding, InstitutionRef, Report, SourceRef, Summary, Text
 from .report_json import AssembledReport, assemble, rendered_body
 from .resources import rules_dir as default_rules_dir
-from .snapshot import Snapshot
 
-SnapshotInput = Snapshot | Facts | Mapping[str, Any] | str | bytes | Path
+if TYPE_CHECKING:
+    from .catalog import Catalog, CompiledRule
+    from .report import Finding, Report, Text
+    from .snapshot import Snapshot
+    from .sourceref import SourceRef
+
+SnapshotInput: TypeAlias = "Snapshot | Facts | Mapping[str, Any] | str | bytes | Path"
+# A rule or catalog as the evaluator reads it: the full compiled one, or its checked form.
+AnyRule: TypeAlias = "CompiledRule | CheckedRule"
+AnyCatalog: TypeAlias = "Catalog | CheckedCatalog"
+
+
+def _is_snapshot_model(value: object) -> bool:
+    """Whether ``value`` is a :class:`~.snapshot.Snapshot`, without importing the model (and
+    pydantic) for a value that cannot be one: none exists until the module has been imported."""
+    module = sys.modules.get("yiyang_rules.snapshot")
+    return module is not None and isinstance(value, module.Snapshot)
 
 
 _NO_FILE = InputProblem("", "no such file (or not a regular file)", "文件不存在（或不是普通文件）")
@@ -84,6 +104,10 @@ def _json_default(value: Any) -> Any:
 def to_snapshot(value: SnapshotInput, source: str | None = None, limits: Limits | None = None) -> Snapshot:
     """A Snapshot (the pydantic model) from a model, a mapping, JSON text or bytes, or a file path
     (a ``Path``, or a string that is not JSON text: a snapshot's JSON always starts with ``{``)."""
+    import msgspec  # noqa: PLC0415
+
+    from .snapshot import Snapshot  # noqa: PLC0415 - the pydantic model: only when asked for
+
     if isinstance(value, Snapshot):
         return value
     if isinstance(value, Facts):
@@ -95,9 +119,10 @@ def to_facts(value: SnapshotInput, source: str | None = None, limits: Limits | N
     """:func:`to_snapshot` as the engine's :class:`Facts`: the same inputs, checks and errors."""
     if isinstance(value, Facts):
         return value
-    if isinstance(value, Snapshot):
-        return facts_from_model(value)
-    return _read(value, source, limits or Limits.from_env(), parse_facts)
+    if _is_snapshot_model(value):
+        return facts_from_model(cast("Snapshot", value))
+    readable = cast("Mapping[str, Any] | str | bytes | Path", value)
+    return _read(readable, source, limits or Limits.from_env(), parse_facts)
 
 
 _Parsed = TypeVar("_Parsed")
@@ -151,17 +176,20 @@ def _read(
     return parse(encoded, label, limits)
 
 
-def _finding(rule: CompiledRule, result: Outcome, view: SnapshotView) -> Finding:
+def _finding(
+    rule: CompiledRule, result: Outcome, view: SnapshotView, finding: type[Finding], text: type[Text]
+) -> Finding:
     # model_construct: every part comes from validated rules and outcomes; re-validating them
-    # would cost more than the whole check.
+    # would cost more than the whole check. The model classes come from the caller, which imports
+    # them once per report (the JSON path never imports them).
     version = rule.schedule.at(view.as_of) or rule.schedule.versions[-1]
-    return Finding.model_construct(
+    return finding.model_construct(
         rule_id=rule.id,
         rule_version=version.version,
         status=result.status,
         level=rule.level,
         title=rule.report_title,
-        message=Text.model_construct(zh=result.message.zh, en=result.message.en),
+        message=text.model_construct(zh=result.message.zh, en=result.message.en),
         evidence=result.evidence,
         citations=list(rule.report_citations),
         layers=list(rule.layers),
@@ -169,7 +197,7 @@ def _finding(rule: CompiledRule, result: Outcome, view: SnapshotView) -> Finding
     )
 
 
-def evaluate_rule(rule: CompiledRule, view: SnapshotView) -> Outcome:
+def evaluate_rule(rule: AnyRule, view: SnapshotView) -> Outcome:
     """Applicability first (three-valued), then the rule's check under its schedule."""
     return evaluator(rule)(view)
 
@@ -224,7 +252,7 @@ _NOT_APPLICABLE = shared(
 )
 
 
-def compile_rule(rule: CompiledRule) -> RuleEvaluator:
+def compile_rule(rule: AnyRule) -> RuleEvaluator:
     """The rule as one function of a snapshot view: :func:`evaluate_rule` without re-reading the rule."""
     first_day = rule.schedule.first_day
     # Not yet in force on as_of: no period before as_of can have been under it either.
@@ -350,10 +378,10 @@ def _memoised(
     return memoised
 
 
-_EVALUATORS: dict[int, tuple[weakref.ref[CompiledRule], RuleEvaluator]] = {}
+_EVALUATORS: dict[int, tuple[weakref.ref[AnyRule], RuleEvaluator]] = {}
 
 
-def evaluator(rule: CompiledRule) -> RuleEvaluator:
+def evaluator(rule: AnyRule) -> RuleEvaluator:
     """The rule's compiled closure, built the first time it is asked for (the entry goes when the
     rule does)."""
     key = id(rule)
@@ -365,10 +393,10 @@ def evaluator(rule: CompiledRule) -> RuleEvaluator:
     return built
 
 
-_PROGRAMS: dict[int, tuple[weakref.ref[Catalog], tuple[RuleEvaluator, ...]]] = {}
+_PROGRAMS: dict[int, tuple[weakref.ref[AnyCatalog], tuple[RuleEvaluator, ...]]] = {}
 
 
-def program(catalog: Catalog) -> tuple[RuleEvaluator, ...]:
+def program(catalog: AnyCatalog) -> tuple[RuleEvaluator, ...]:
     """Every rule of the catalog compiled, in the catalog's order."""
     key = id(catalog)
     entry = _PROGRAMS.get(key)
@@ -479,13 +507,16 @@ def _window_not_covered(schedule: Schedule[Any], first: date, last: date) -> Out
     )
 
 
-def outcomes(catalog: Catalog, view: SnapshotView) -> list[tuple[CompiledRule, Outcome]]:
+def outcomes(catalog: AnyCatalog, view: SnapshotView) -> list[tuple[AnyRule, Outcome]]:
     """Every rule of the catalog judged on one snapshot, in the catalog's order."""
-    return [(rule, run(view)) for rule, run in zip(catalog.rules, program(catalog), strict=True)]
+    rules: tuple[AnyRule, ...] = catalog.rules
+    return [(rule, run(view)) for rule, run in zip(rules, program(catalog), strict=True)]
 
 
 def report_of(catalog: Catalog, snapshot: Facts, as_of: date, findings: list[Finding]) -> Report:
     """The report model of ``findings`` (one per rule of ``catalog``)."""
+    from .report import EngineInfo, InstitutionRef, Report, Summary  # noqa: PLC0415
+
     counts = dict.fromkeys(Status, 0)
     for finding in findings:
         counts[finding.status] += 1
@@ -510,17 +541,21 @@ def evaluate(catalog: Catalog, snapshot: Facts | Snapshot, as_of: date) -> Repor
     """A pure function: the same catalog, snapshot and date give the same report."""
     facts = to_facts(snapshot)
     view = SnapshotView.of(facts, as_of)
-    return report_of(catalog, facts, as_of, [_finding(rule, result, view) for rule, result in outcomes(catalog, view)])
+    from .report import Finding, Text  # noqa: PLC0415 - the report models: only on this path
+
+    runs = zip(catalog.rules, program(catalog), strict=True)
+    findings = [_finding(rule, run(view), view, Finding, Text) for rule, run in runs]
+    return report_of(catalog, facts, as_of, findings)
 
 
-def evaluate_json(catalog: Catalog, snapshot: Facts | Snapshot, as_of: date, source: SourceRef | None = None) -> str:
+def evaluate_json(catalog: AnyCatalog, snapshot: Facts | Snapshot, as_of: date, source: SourceRef | None = None) -> str:
     """The same report as :func:`evaluate`, as its JSON text (``model_dump_json()``), assembled
     from pre-rendered fragments without building the report's models."""
     return evaluate_assembled(catalog, snapshot, as_of, source).text
 
 
 def evaluate_assembled(
-    catalog: Catalog, snapshot: Facts | Snapshot, as_of: date, source: SourceRef | None = None
+    catalog: AnyCatalog, snapshot: Facts | Snapshot, as_of: date, source: SourceRef | None = None
 ) -> AssembledReport:
     """:func:`evaluate_json`, with the institution and the (level, status) pairs of the findings."""
     facts = to_facts(snapshot)
@@ -530,12 +565,24 @@ def evaluate_assembled(
 
 @dataclass(frozen=True)
 class Engine:
-    """Compiled catalogs for every layer combination, built once; ``check`` is thread-safe."""
+    """Compiled catalogs for every layer combination, built once; ``check`` is thread-safe.
+
+    ``catalogs`` are the full compiled catalogs (what the rules commands, docs and the report model
+    read); ``checked`` their checked form (checked_catalog.py), which is what ``check_json`` and
+    ``check_assembled`` evaluate. :meth:`load` gives a ``catalogs`` mapping that loads the full
+    catalogs only when one is first asked for; given only ``catalogs``, ``checked`` is derived
+    from them."""
 
     catalogs: Mapping[str, Catalog]
     forced: str | None = None
     limits: Limits = field(default_factory=Limits.from_env)
     regions: Mapping[str, str] = field(default_factory=dict)  # area layers: region code → layer name
+    checked: Mapping[str, CheckedCatalog] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.checked:
+            checked = {key: CheckedCatalog.of(catalog) for key, catalog in self.catalogs.items()}
+            object.__setattr__(self, "checked", MappingProxyType(checked))
 
     @classmethod
     def load(
@@ -545,24 +592,41 @@ class Engine:
         without it each snapshot's own province decides. ``limits`` caps one snapshot's size, depth
         and window (default: :class:`Limits` with the ``YIYANG_MAX_*`` environment variables)."""
 
-        def build() -> tuple[dict[str, Catalog], dict[str, str]]:
+        def build() -> tuple[dict[str, Catalog], tuple[dict[str, CheckedCatalog], dict[str, str]]]:
+            from .catalog import compile_all, load_pack  # noqa: PLC0415 - reading rule files: no cache entry
+
             loaded = load_pack(rules_dir)
             if loaded.problems:
                 raise RuleCatalogError(loaded.problems)
-            return compile_all(loaded), loaded.region_layers()
+            catalogs = compile_all(loaded)
+            checked = {key: CheckedCatalog.of(catalog) for key, catalog in catalogs.items()}
+            return catalogs, (checked, loaded.region_layers())
 
-        catalogs, regions = cached_catalogs(rules_dir or default_rules_dir(), build)
-        forced = None if jurisdiction is None else layer_named(jurisdiction, catalogs, regions)
-        return cls(MappingProxyType(catalogs), forced, limits or Limits.from_env(), MappingProxyType(regions))
+        (checked, regions), full = cached_catalogs(rules_dir or default_rules_dir(), build)
+        forced = None if jurisdiction is None else layer_named(jurisdiction, checked, regions)
+        return cls(
+            LazyCatalogs(tuple(checked), full),
+            forced,
+            limits or Limits.from_env(),
+            MappingProxyType(regions),
+            MappingProxyType(checked),
+        )
 
     @cached_property
     def rule_ids(self) -> frozenset[str]:
         """Every rule id of every layer: what an exemption may name."""
-        return frozenset(rule.id for catalog in self.catalogs.values() for rule in catalog.rules)
+        return frozenset(rule.id for catalog in self.checked.values() for rule in catalog.rules)
+
+    def _layer_for(self, snapshot: Facts | Snapshot) -> str:
+        key = self.forced or layer_for(snapshot.institution, self.checked, self.regions)
+        return key if key in self.checked else NATIONAL
 
     def catalog_for(self, snapshot: Facts | Snapshot) -> Catalog:
-        key = self.forced or layer_for(snapshot.institution, self.catalogs, self.regions)
-        return self.catalogs.get(key, self.catalogs[NATIONAL])
+        return self.catalogs[self._layer_for(snapshot)]
+
+    def checked_for(self, snapshot: Facts | Snapshot) -> CheckedCatalog:
+        """:meth:`catalog_for` in its checked form: what the report JSON path evaluates."""
+        return self.checked[self._layer_for(snapshot)]
 
     def check(
         self,
@@ -573,7 +637,8 @@ class Engine:
     ) -> Report:
         """``as_of`` overrides the snapshot's own; the default is today in Asia/Shanghai. ``limits``
         overrides the engine's for this call. Bad input of any kind is an :class:`InputError`."""
-        model, catalog, day, label = self._prepare(snapshot, as_of, source, limits)
+        model, layer, day, label = self._prepare(snapshot, as_of, source, limits)
+        catalog = self.catalogs[layer]
         return _guarded(label, model, day, lambda: evaluate(catalog, model, day))
 
     def check_json(
@@ -598,17 +663,19 @@ class Engine:
         located: SourceRef | None = None,
     ) -> AssembledReport:
         """:meth:`check_json` as text, with the institution and the verdicts of the findings."""
-        model, catalog, day, label = self._prepare(snapshot, as_of, source, limits)
-        return _guarded(label, model, day, lambda: evaluate_assembled(catalog, model, day, located))
+        model, layer, day, label = self._prepare(snapshot, as_of, source, limits)
+        checked = self.checked[layer]
+        return _guarded(label, model, day, lambda: evaluate_assembled(checked, model, day, located))
 
     def _prepare(
         self, snapshot: SnapshotInput, as_of: date | None, source: str | None, limits: Limits | None
-    ) -> tuple[Facts, Catalog, date, str]:
+    ) -> tuple[Facts, str, date, str]:
+        """The snapshot's facts, the layer that judges it, the evaluation day and its label."""
         label = source or (str(snapshot) if isinstance(snapshot, Path) else "<snapshot>")
         limits = limits or self.limits
         model = to_facts(snapshot, source, limits)
         try:
-            catalog = self.catalog_for(model)
+            layer = self._layer_for(model)
         except JurisdictionError as exc:
             raise InputError(label, [InputProblem("institution", str(exc), f"无法确定所在省份：{exc}")]) from None
         window = window_problem(model, limits)
@@ -618,7 +685,7 @@ class Engine:
         late = calendar_problems(model, day, "as_of" if as_of is None and model.as_of is not None else "--as-of")
         if late:
             raise InputError(label, late)
-        return model, catalog, day, label
+        return model, layer, day, label
 
 
 _T = TypeVar("_T")

@@ -25,15 +25,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, field_validator
 
 from .errors import Problem, YiyangError, format_loc
+from .exemption_groups import DEFAULT_MAX_MONTHS, by_institution, is_exempted, unused_institutions
 from .localdate import LocalDate
 from .localtime import add_months, to_shanghai_date
 from .report import ExemptionApproval, ExemptionOutcome, Finding, FindingExemption, Report, Text
 from .units import Unit, finding_units
 from .yamlfile import LoadedYaml, YamlError, load_yaml_file, load_yaml_text
-
-# The longest an exemption may run, in calendar months from ``granted`` (a 整改期 longer than a year
-# is a policy decision, not a waiver): configurable per call and on the command line.
-DEFAULT_MAX_MONTHS = 12
 
 NonEmpty = StrictStr
 OutcomeState = Literal["applied", "expired", "not_yet_granted", "unmatched"]
@@ -355,24 +352,6 @@ def apply_exemptions(report: Report, exemptions: Iterable[Exemption]) -> Report:
         )
     findings = [_annotated(f, covering.get(f.rule_id, []), expired_notes.get(f.rule_id, [])) for f in report.findings]
     return report.model_copy(update={"findings": findings, "exemptions": outcomes})
-
-
-def by_institution(exemptions: Iterable[Exemption]) -> dict[str, tuple[Exemption, ...]]:
-    """Exemptions grouped by institution id, in file order: a batch looks each report's up once."""
-    grouped: dict[str, list[Exemption]] = {}
-    for exemption in exemptions:
-        grouped.setdefault(exemption.entry.institution, []).append(exemption)
-    return {key: tuple(value) for key, value in grouped.items()}
-
-
-def unused_institutions(exemptions: Iterable[Exemption], institution_ids: Collection[str]) -> list[Exemption]:
-    """Exemptions naming an institution none of a batch's reports is about: they match nothing."""
-    return [x for x in exemptions if x.entry.institution not in institution_ids]
-
-
-def is_exempted(finding: Finding) -> bool:
-    """Every unit the finding is about is covered by an exemption in force."""
-    return finding.exemption is not None and finding.exemption.state == "exempted"
 
 
 __all__ = [

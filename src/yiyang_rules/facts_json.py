@@ -8,7 +8,9 @@ snapshot in compiled code:
 1. jiter parses (the parser pydantic itself uses), refusing duplicate keys, NaN and Infinity;
 2. msgspec converts the tree into the Structs: strict types, unknown fields and values, lengths,
    bounds (a snapshot's integers fit 64 bits), the region code's digits; each date through one
-   hook with a cache of the texts it has read, so a repeated day costs a dictionary look-up;
+   hook with a cache of the texts it has read, so a repeated day costs a dictionary look-up. A
+   date text is read here only in its plain shapes, and only where pydantic-core reads it the same
+   way (tests/test_fast_decode.py compares the two readers); anything else goes to pydantic;
 3. what the models check across fields (window order, a location, counts within their whole,
    ids listed once), and the depth and integers of ``extensions`` (the one free-form place).
 
@@ -22,26 +24,24 @@ what the reference refuses, which tests/test_fast_decode.py checks differentiall
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import jiter
 import msgspec
-from pydantic_core import SchemaValidator, core_schema
 
 from .decoding import MAX_INTEGER, Limits, checked_text, validate_json
 from .facts import Facts, ShanghaiDate, facts_from_model, shanghai_date
 
 # The two shapes of localtime._DATE_TEXT and _DATETIME_TEXT, in ASCII digits (pydantic's regular
 # expressions take any script's digits; those are left to the reference path).
-_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_DATE_TEXT = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
+# Of the date-time shape, what is read here: a fraction of a second of at most six digits (pydantic
+# truncates longer ones: left to it) and an offset of at most 23:59 (pydantic refuses larger ones).
 _DATETIME_TEXT = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|z|[+-][0-9]{2}:?[0-9]{2})?\Z"
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,6}))?)?"
+    r"(?:(Z|z)|([+-])([0-9]{2}):?([0-9]{2}))?\Z"
 )
-# pydantic-core's own readers of the two shapes (the ones LocalDate chains after its patterns), so
-# that what a text means is decided by the same code on both paths.
-_READ_DATE = SchemaValidator(core_schema.date_schema(strict=False))
-_READ_DATETIME = SchemaValidator(core_schema.datetime_schema(strict=False))
 
 # Day texts already read: a snapshot repeats a few hundred days, a batch a few thousand.
 _DAYS: dict[str, date] = {}
@@ -58,15 +58,34 @@ class _Refused(Exception):
 
 
 def _read_day(text: str) -> date:
-    if _DATE_TEXT.match(text):
-        day = _READ_DATE.validate_python(text)
-    elif _DATETIME_TEXT.match(text):
-        moment = _READ_DATETIME.validate_python(text)
-        assert isinstance(moment, datetime)
-        day = shanghai_date(moment)  # OverflowError past the years 1 to 9999
+    """The day of a date or date-time text, as pydantic-core reads it (the reader LocalDate chains
+    after its patterns); ValueError for any text this does not read (pydantic then decides)."""
+    plain = _DATE_TEXT.match(text)
+    if plain is not None:
+        year, month, day_of_month = plain.groups()
+        day = date(int(year), int(month), int(day_of_month))  # ValueError: year 0, no such day
     else:
-        raise ValueError("not a snapshot date")  # a digit string is not a day
+        found = _DATETIME_TEXT.match(text)
+        if found is None:
+            raise ValueError("not a snapshot date")  # a digit string is not a day
+        day = shanghai_date(_moment(found))  # OverflowError past the years 1 to 9999
     return ShanghaiDate(day.year, day.month, day.day)
+
+
+def _moment(found: re.Match[str]) -> datetime:
+    year, month, day, hour, minute, second, fraction, utc, sign, off_hours, off_minutes = found.groups()
+    offset: timezone | None = None
+    if utc is not None:
+        offset = UTC
+    elif sign is not None:
+        hours, minutes = int(off_hours), int(off_minutes)
+        if hours > 23 or minutes > 59:  # pydantic refuses such an offset
+            raise ValueError("not a snapshot date")
+        span = timedelta(hours=hours, minutes=minutes)
+        offset = timezone(-span if sign == "-" else span)
+    micro = int(fraction.ljust(6, "0")) if fraction is not None else 0
+    # ValueError for year 0, an hour past 23, a minute or second past 59 (pydantic refuses them all)
+    return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro, tzinfo=offset)
 
 
 def _dec_hook(kind: type, value: Any) -> Any:

@@ -34,6 +34,7 @@ from .conditions import holds
 from .engine import Engine, SnapshotInput, evaluate_rule, to_facts
 from .errors import InputError, JurisdictionError
 from .facts import Facts
+from .levels import Level
 from .localtime import (
     PERIOD_LABELS,
     PeriodUnit,
@@ -43,7 +44,6 @@ from .localtime import (
     today_in_shanghai,
 )
 from .report import CitationOut, EngineInfo, InstitutionRef, Text
-from .rulefile import Level
 from .vocabulary import ACTIVITY_LABELS
 
 DEFAULT_HORIZON_MONTHS = 3

@@ -7,7 +7,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .checks.base import Status
-from .rulefile import Level
+from .levels import Level
+from .sourceref import SourceRef
 
 
 class _Out(BaseModel):
@@ -94,13 +95,6 @@ class EngineInfo(_Out):
 class InstitutionRef(_Out):
     id: str
     name: str
-
-
-class SourceRef(_Out):
-    """Where a report's snapshot came from: the file, and the line for a ``.jsonl`` batch."""
-
-    file: str
-    line: int | None = None
 
 
 class Report(_Out):

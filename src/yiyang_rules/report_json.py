@@ -7,9 +7,11 @@ and evidence, rendered by msgspec's JSON encoder in one call per finding (an out
 between snapshots carries its rendering, made once). For what a report holds (strings, integers,
 booleans, null, lists and objects of them: no check puts a float in its evidence) msgspec writes
 the bytes pydantic-core's serializer (the one ``model_dump_json`` uses) does, non-ASCII text and
-escapes included; a value msgspec cannot encode falls back to pydantic-core. The equality is not
-assumed: tests/test_oracle.py compares both paths byte for byte on generated snapshots, and
-tests/test_report_json.py the two encoders on every character and the value types a report has.
+escapes included. The equality is not assumed: tests/test_oracle.py compares both paths byte for
+byte on generated snapshots, and tests/test_report_json_encoder.py the two encoders on every
+character and the value types a report has. A value msgspec cannot encode at all (none that a
+check makes today) is written by pydantic-core itself, imported only then, so the bytes are
+pydantic's whatever a report holds, and the usual report imports no pydantic.
 """
 
 from __future__ import annotations
@@ -21,16 +23,16 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import msgspec
-from pydantic_core import to_json
 
 from ._version import __version__
+from .checked_catalog import CheckedCatalog, CheckedRule
 from .checks.base import Outcome, Status
-from .report import SourceRef
-from .rulefile import Level
+from .levels import Level
 
 if TYPE_CHECKING:
     from .catalog import Catalog, CompiledRule
     from .facts import Facts
+    from .sourceref import SourceRef
 
 
 _ENCODER = msgspec.json.Encoder()
@@ -42,6 +44,8 @@ def _text(value: object) -> str:
         return _encode(value).decode()
     except (TypeError, msgspec.EncodeError):
         # A type msgspec does not know: pydantic-core's serializer, the one model_dump_json uses.
+        from pydantic_core import to_json  # noqa: PLC0415 - no value of today's checks comes here
+
         return to_json(value).decode()
 
 
@@ -74,14 +78,15 @@ class RuleJson:
 
     @classmethod
     def of(cls, rule: CompiledRule) -> RuleJson:
+        # The fields of the report's CitationOut and Text, in their order, from the rule's own.
         citations = ",".join(
-            _text({"document": c.document, "article": c.article, "quote": c.quote}) for c in rule.report_citations
+            _text({"document": c.document, "article": c.article, "quote": c.quote}) for c in rule.citations
         )
         overlay = rule.operation.value if rule.operation is not None else None
         head = '{"rule_id":' + _text(rule.id) + ',"rule_version":'
         # plain dicts in the models' field order: a model's own model_dump_json would build its
         # validator, and with it pydantic's scan of installed distributions for plugins, at start-up
-        title = _text({"zh": rule.report_title.zh, "en": rule.report_title.en})
+        title = _text({"zh": rule.title.zh, "en": rule.title.en})
         level_title = ',"level":' + _text(rule.level.value) + ',"title":' + title + ',"message":'
         versions = rule.schedule.versions
         openings = (
@@ -122,9 +127,11 @@ class CatalogJson:
 _CACHE: dict[int, tuple[weakref.ref[Catalog], CatalogJson]] = {}
 
 
-def fragments(catalog: Catalog) -> CatalogJson:
-    """The catalog's fragments, rendered the first time they are asked for (catalogs are immutable;
-    the entry goes when the catalog does)."""
+def fragments(catalog: Catalog | CheckedCatalog) -> CatalogJson:
+    """The catalog's fragments: a checked catalog's own; a full catalog's, rendered the first time
+    they are asked for (catalogs are immutable; the entry goes when the catalog does)."""
+    if isinstance(catalog, CheckedCatalog):
+        return catalog.json
     key = id(catalog)
     entry = _CACHE.get(key)
     if entry is not None and entry[0]() is catalog:
@@ -144,17 +151,17 @@ class AssembledReport:
     verdicts: frozenset[tuple[Level, Status]]
 
 
-def _opening(rule: CompiledRule, frag: RuleJson, status: Status, as_of: date) -> str:
+def _opening(rule: CompiledRule | CheckedRule, frag: RuleJson, status: Status, as_of: date) -> str:
     """Everything before the message, for a rule with several versions: the one in force on as_of."""
     version = rule.schedule.at(as_of) or rule.schedule.versions[-1]
     return frag.head + _text(version.version) + _STATUS[status] + frag.level_title
 
 
 def assemble_json(
-    catalog: Catalog,
+    catalog: Catalog | CheckedCatalog,
     snapshot: Facts,
     as_of: date,
-    outcomes: Sequence[tuple[CompiledRule, Outcome]],
+    outcomes: Sequence[tuple[CompiledRule | CheckedRule, Outcome]],
     source: SourceRef | None = None,
 ) -> str:
     """The report of ``outcomes`` (one per rule of ``catalog``, in order) as JSON text, equal to
@@ -163,10 +170,10 @@ def assemble_json(
 
 
 def assemble(
-    catalog: Catalog,
+    catalog: Catalog | CheckedCatalog,
     snapshot: Facts,
     as_of: date,
-    outcomes: Sequence[tuple[CompiledRule, Outcome]],
+    outcomes: Sequence[tuple[CompiledRule | CheckedRule, Outcome]],
     source: SourceRef | None = None,
 ) -> AssembledReport:
     """:func:`assemble_json`, with the institution and the verdicts."""

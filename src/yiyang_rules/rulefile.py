@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from datetime import date, timedelta
-from enum import StrEnum
 from itertools import pairwise
 from typing import Annotated, Any, Literal
 
@@ -21,6 +20,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field
 from .checks import AnyCheck
 from .checks.base import Status
 from .conditions import Condition
+from .levels import Level, OverlayOperation
 
 RULE_ID = r"^[a-z][a-z0-9]*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$"
 SEMVER = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:\+[0-9A-Za-z.-]+)?$"
@@ -28,11 +28,6 @@ SEMVER = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:\+[0-9A-Za-z.-]+)?$"
 
 class _RuleModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
-
-
-class Level(StrEnum):
-    MANDATORY = "mandatory"
-    RECOMMENDED = "recommended"
 
 
 class Localized(_RuleModel):
@@ -73,12 +68,6 @@ class Example(_RuleModel):
         default_factory=dict,
         description="merged onto the base example snapshot: maps merge, lists replace, null removes",
     )
-
-
-class OverlayOperation(StrEnum):
-    RESTATE = "restate"
-    TIGHTEN = "tighten"
-    RETIRE = "retire"
 
 
 class Overlay(_RuleModel):

@@ -38,27 +38,25 @@ from typing import TYPE_CHECKING
 from ..checks.base import Status
 from ..engine import Engine
 from ..errors import InputError, InputProblem
-from ..exemptions import (
-    DEFAULT_MAX_MONTHS,
-    Exemption,
-    apply_exemptions,
-    by_institution,
-    is_exempted,
-    unused_institutions,
-)
+from ..exemption_groups import DEFAULT_MAX_MONTHS, by_institution, is_exempted, unused_institutions
+from ..levels import Level
 from ..render import RENDERERS, Renderer
 from ..render.base import BatchItem, RenderOptions
 from ..render.json_lines import one_line
 from ..render.rollup import Rollup
 from ..render.text import printable
-from ..report import Report, SourceRef
-from ..rulefile import Level
+from ..sourceref import SourceRef
 from .config import FailOn
 from .inputs import Entry, count_inputs, read_inputs
 from .output import OutputError, Sink
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
+
+    # Only named: a run without exemptions, or with --format json, never imports the report
+    # models nor the exemption file's (pydantic).
+    from ..exemptions import Exemption
+    from ..report import Report
 
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -223,6 +221,8 @@ def check_entry(
         except InputError as exc:  # a wrong 豁免 row: named by its cell, like any other bad cell
             return BatchItem(source=entry.source, error=exc)
     if granted:
+        from ..exemptions import apply_exemptions  # noqa: PLC0415 - only runs with exemptions
+
         report = apply_exemptions(report, granted)
     return BatchItem(source=entry.source, report=report)
 

@@ -26,7 +26,7 @@ from typing import BinaryIO
 from ..decoding import EMPTY_INPUT as EMPTY
 from ..errors import InputError, InputProblem
 from ..render.base import BatchItem
-from ..report import SourceRef
+from ..sourceref import SourceRef
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -51,9 +51,7 @@ class Raw:
 
 
 def _source(file: str, line: int | None) -> SourceRef:
-    # A str and an int of ours: nothing to validate, and constructing rather than validating keeps
-    # start-up from building the model's validator for every command.
-    return SourceRef.model_construct(file=file, line=line)
+    return SourceRef(file, line)
 
 
 def label_of(source: SourceRef) -> str:

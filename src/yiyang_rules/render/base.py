@@ -10,11 +10,16 @@ output can be streamed one snapshot at a time (JSON Lines, table, markdown) also
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..checks.base import Status
 from ..errors import InputError
-from ..report import Report, SourceRef
+from ..sourceref import SourceRef
+
+if TYPE_CHECKING:
+    # Only named: the JSON path of ``yiyang check`` carries items without importing the report
+    # models (and pydantic with them).
+    from ..report import Report
 
 Lang = Literal["zh", "en"]
 FailOn = Literal["mandatory", "recommended", "insufficient"]

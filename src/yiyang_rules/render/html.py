@@ -21,8 +21,8 @@ from typing import Any
 
 from .._version import __version__
 from ..checks.base import Status
+from ..levels import Level
 from ..report import Finding, Report
-from ..rulefile import Level
 from ..vocabulary import ACTIVITY_LABELS, ActivityKind, fact_label
 from .base import BatchItem, Lang, RenderOptions
 from .labels import LEVEL_TEXT, STATUS_MARK, STATUS_ORDER, STATUS_TEXT, pick

@@ -39,7 +39,7 @@ def one_line(json_text: str) -> str:
 
 def error_record(item: BatchItem) -> dict[str, Any]:
     assert item.error is not None
-    return {"source": item.source.model_dump(), "error": {"problems": error_problems(item.error)}}
+    return {"source": item.source.as_dict(), "error": {"problems": error_problems(item.error)}}
 
 
 def render_one(item: BatchItem, options: RenderOptions) -> str:

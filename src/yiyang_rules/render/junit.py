@@ -24,8 +24,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from ..checks.base import Status
+from ..levels import Level
 from ..report import Finding, Report
-from ..rulefile import Level
 from .base import BatchItem, FailOn, RenderOptions
 from .labels import LEVEL_TEXT, STATUS_TEXT, pick
 from .text import printable, report_of, source_text, unique_citations

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..checks.base import Status
-from ..report import CitationOut, Text
-from ..rulefile import Level
+from ..levels import Level
 from .base import BatchItem
 from .text import source_text
+
+if TYPE_CHECKING:  # only named: the renderer registry imports this module on every check
+    from ..report import CitationOut, Text
 
 STATUSES: tuple[Status, ...] = (
     Status.NON_COMPLIANT,

@@ -28,8 +28,8 @@ from urllib.parse import quote
 
 from .._version import __version__
 from ..checks.base import Status
+from ..levels import Level
 from ..report import Finding, Report
-from ..rulefile import Level
 from .base import BatchItem, RenderOptions
 from .labels import LEVEL_TEXT, STATUS_TEXT, pick
 from .text import report_of, unique_citations

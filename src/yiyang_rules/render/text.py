@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from ..checks.base import Status
 from ..errors import InputError
-from ..report import CitationOut, Finding, Report
 from ..vocabulary import fact_label
 from .base import BatchItem, Lang
+
+if TYPE_CHECKING:  # only named: printable() and friends serve the JSON path, which has no report models
+    from ..report import CitationOut, Finding, Report
 
 # C0 and C1 control characters (tab and newline included: a cell or a line must stay one line),
 # DEL, the bidirectional embedding/override/isolate controls, and U+FFFE/U+FFFF (not allowed in XML).

@@ -32,7 +32,8 @@ from ..exemptions import DEFAULT_MAX_MONTHS
 from ..jurisdiction import ACCEPTED_FORMS, layer_named
 from ..localtime import parse_local_date
 from ..render.json_lines import one_line
-from ..report import EngineInfo, SourceRef, Text
+from ..report import EngineInfo, Text
+from ..sourceref import SourceRef
 from .access import ACCESS_LOGGER, AccessLogMiddleware, json_logger, log_event, log_internal_error
 from .docs_page import render_docs
 from .envelope import ENVELOPE, EnvelopeError, check_envelope

@@ -9,9 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..checks.base import Status
 from ..exemptions import ExemptionEntry
-from ..report import CitationOut, EngineInfo, SourceRef, Text
-from ..rulefile import Level
+from ..levels import Level
+from ..report import CitationOut, EngineInfo, Text
 from ..snapshot import Snapshot
+from ..sourceref import SourceRef
 
 REQUEST_FILE = "<request>"
 """What a batch report's ``source.file`` and a bad line's error record name as the file."""
