@@ -10,12 +10,14 @@ import subprocess
 import sys
 from dataclasses import FrozenInstanceError, is_dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from yiyang_rules.checks import KINDS, AnyCheck, rate_limit, record_coverage, required_facts
 from yiyang_rules.conditions import AllOf, AnyOf, Condition, FactTest, Not, Predicate
+from yiyang_rules.loading import read_rule_file
 
 _EVALUATE_WITHOUT_PYDANTIC = """
 import json, sys
@@ -109,3 +111,41 @@ def test_a_condition_reads_and_writes_its_not_key() -> None:
     assert CONDITION.dump_python(condition, mode="json", by_alias=True) == {"not": "public"}
     with pytest.raises(ValidationError):
         CONDITION.validate_python({"not_": "public"})
+
+
+SHAPES = ("FactTest", "AllOf", "AnyOf", "Not")
+FIRE = (Path(__file__).resolve().parents[1] / "rules/national/fire.inspection-monthly.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            FIRE.replace("      min_count: 1\n", "      min_count: 1\n      colour: red\n"),
+            [(25, "versions[0].check.colour: Extra inputs are not permitted")],
+        ),
+        (
+            FIRE.replace(
+                "applies_to: yiyang_institution\n", "applies_to: {fact: policies.emergency_plan, colour: 1}\n"
+            ),
+            [(7, "applies_to.colour: Extra inputs are not permitted")],
+        ),
+        (
+            FIRE.replace("applies_to: yiyang_institution\n", "applies_to: [medical]\n"),
+            [(7, f"applies_to.{name}: Input should be a valid dictionary or instance of {name}") for name in SHAPES],
+        ),
+    ],
+    ids=["unknown-key-in-a-check", "unknown-key-in-a-condition", "a-list-for-a-condition"],
+)
+def test_a_rule_file_author_reads_the_models_words(tmp_path: Path, text: str, expected: list[tuple[int, str]]) -> None:
+    """Pydantic words a dataclass's errors its own way ("Unexpected keyword argument", "Input should be
+    a dictionary or an instance of …"): a rule file's problems keep the wording the models gave
+    (as 4e4d830 printed them)."""
+    path = tmp_path / "national" / "fire.inspection-monthly.yaml"
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    rule, problems = read_rule_file(path, "national", tmp_path)
+    assert rule is None
+    found = [(p.line, p.message) for p in problems]
+    assert all(item in found for item in expected), found
+    assert not any("Unexpected keyword" in m or "a dictionary or an instance" in m for _, m in found), found
