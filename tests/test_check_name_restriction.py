@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -124,7 +125,7 @@ def test_width_and_spacing_variants_of_the_name_are_still_detected(run: Any, nam
 
 
 def test_a_term_given_with_spacing_matches_a_name_without(run: Any) -> None:
-    spaced = NATIONAL.model_copy(update={"term": "医养 结合"})
+    spaced = replace(NATIONAL, term="医养 结合")
     assert run(params=spaced, medical_practice_license=False, clinic_filing=False).status is Status.NON_COMPLIANT
 
 
@@ -135,7 +136,7 @@ def test_a_kind_without_a_requirement_is_not_restricted(run: Any) -> None:
     assert run(kinds=("medical",), params=elderly_only).status is Status.COMPLIANT
 
 
-WITH_VARIANTS = NATIONAL.model_copy(update={"similar_terms": ["医养", "医康养"]})
+WITH_VARIANTS = replace(NATIONAL, similar_terms=["医养", "医康养"])
 
 
 @pytest.mark.parametrize("name", ["示例医养中心", "示例医康养服务中心", "示例 医 养院"])

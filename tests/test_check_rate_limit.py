@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from pydantic import TypeAdapter, ValidationError
 
 from yiyang_rules.checks import KINDS, rate_limit
 from yiyang_rules.checks.base import Outcome, Status
 from yiyang_rules.engine import judge
+
+# As a rule file's check is read: validated, a YAML number made a Decimal.
+read_params = TypeAdapter(rate_limit.Params).validate_python
 
 ULCERS = rate_limit.Params(measure=rate_limit.Measure.PRESSURE_ULCER_GRADE2_PLUS_INCIDENCE, limit=Decimal("0.05"))
 
@@ -50,12 +55,12 @@ def test_exactly_five_percent_reads_as_five_percent(run: Any) -> None:
 
 
 def test_a_float_limit_from_yaml_is_still_exact(run: Any) -> None:
-    params = rate_limit.Params(measure=rate_limit.Measure.PRESSURE_ULCER_GRADE2_PLUS_INCIDENCE, limit=0.05)
+    params = read_params({"measure": "pressure_ulcer_grade2_plus_incidence", "limit": 0.05})
     assert params.limit == Decimal("0.05")
     assert run(ulcers(1, 20), params).status is Status.COMPLIANT
     assert run(ulcers(3, 59), params).status is Status.NON_COMPLIANT
     # The binary float nearest 0.03 is just below 3/100: only a decimal reading keeps 3/100 within.
-    three = rate_limit.Params(measure=rate_limit.Measure.PRESSURE_ULCER_GRADE2_PLUS_INCIDENCE, limit=0.03)
+    three = read_params({"measure": "pressure_ulcer_grade2_plus_incidence", "limit": 0.03})
     assert run(ulcers(3, 100), three).status is Status.COMPLIANT
     assert run(ulcers(4, 100), three).status is Status.NON_COMPLIANT
 
@@ -75,7 +80,7 @@ def test_missing_data_is_insufficient_data(run: Any, quality: dict[str, Any] | N
 
 
 def test_exclusive_bound(run: Any) -> None:
-    strict = ULCERS.model_copy(update={"inclusive": False})
+    strict = replace(ULCERS, inclusive=False)
     assert run(ulcers(1, 20), strict).status is Status.NON_COMPLIANT
     assert run(ulcers(1, 21), strict).status is Status.COMPLIANT
 
@@ -98,7 +103,7 @@ def test_at_least_bound_on_training_coverage(run: Any) -> None:
 
 
 def test_the_version_in_force_for_the_whole_window_decides(build: Any) -> None:
-    loose = ULCERS.model_copy(update={"limit": Decimal("0.10")})
+    loose = replace(ULCERS, limit=Decimal("0.10"))
     sched = build.schedule(
         build.version(loose, start="2020-01-01", until="2026-06-30", name="1.0.0"),
         build.version(ULCERS, start="2026-07-01", name="2.0.0"),
@@ -142,5 +147,5 @@ def test_not_yet_in_force_is_not_applicable(build: Any) -> None:
 
 
 def test_limit_outside_zero_to_one_is_rejected() -> None:
-    with pytest.raises(ValueError):
-        rate_limit.Params(measure=rate_limit.Measure.PRESSURE_ULCER_GRADE2_PLUS_INCIDENCE, limit=Decimal("5"))
+    with pytest.raises(ValidationError):
+        read_params({"measure": "pressure_ulcer_grade2_plus_incidence", "limit": Decimal("5")})

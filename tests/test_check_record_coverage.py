@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -138,7 +139,7 @@ def test_nobody_in_scope_is_not_applicable(run: Any) -> None:
 
 
 def test_within_days(run: Any) -> None:
-    week = ADMISSION.model_copy(update={"within_days": 7})
+    week = replace(ADMISSION, within_days=7)
     assert run([resident("r1", "2026-02-01", ("admission", "2026-02-08"))], week).status is Status.COMPLIANT
     late = run([resident("r1", "2026-02-01", ("admission", "2026-02-09"))], week)
     assert late.status is Status.NON_COMPLIANT
@@ -153,7 +154,7 @@ def test_offset_date_time_admission_on_the_window_start(run: Any) -> None:
 
 
 def test_service_plan_is_unknown_when_absent(run: Any) -> None:
-    plan = ADMISSION.model_copy(update={"requirement": Requirement.SERVICE_PLAN})
+    plan = replace(ADMISSION, requirement=Requirement.SERVICE_PLAN)
     assert run([resident("r1", "2026-02-01", service_plan=True)], plan).status is Status.COMPLIANT
     without = run([resident("r1", "2026-02-01", service_plan=False)], plan)
     assert without.status is Status.NON_COMPLIANT
@@ -230,7 +231,7 @@ def test_a_missing_assessment_is_pending_until_the_time_allowed_has_passed(run: 
 
 
 def test_within_days_of_the_version_in_force_on_the_admission_decides(build: Any) -> None:
-    strict = ADMISSION.model_copy(update={"within_days": 3})
+    strict = replace(ADMISSION, within_days=3)
     sched = build.schedule(
         build.version(ADMISSION, start="2020-01-01", until="2026-03-31", name="1.0.0"),
         build.version(strict, start="2026-04-01", name="2.0.0"),

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from yiyang_rules.checks import required_facts
 from yiyang_rules.checks.base import Outcome, Status
 
 
 def params(*facts: dict[str, Any]) -> required_facts.Params:
-    return required_facts.Params.model_validate({"facts": list(facts)})
+    return TypeAdapter(required_facts.Params).validate_python({"facts": list(facts)})
 
 
 @pytest.fixture

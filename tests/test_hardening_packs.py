@@ -183,7 +183,8 @@ def test_frozen_parameters_still_read_serialise_and_copy_as_plain_values() -> No
     engine = Engine.load()
     rule = next(r for r in engine.catalogs["national"].rules if r.id == "safety.hazard-ledger")
     params: Any = rule.schedule.versions[0].params
-    assert json.loads(params.model_dump_json())["plan_fields"] == ["responsible", "deadline"]
+    assert json.loads(json.dumps(params.model_dump(mode="json")))["plan_fields"] == ["responsible", "deadline"]
+    assert pickle.loads(pickle.dumps(params)) == params
     mutable = copy.deepcopy(params.plan_fields)
     mutable.append("measures")
     assert type(mutable) is list and params.plan_fields == ["responsible", "deadline"]

@@ -41,6 +41,7 @@ from yiyang_rules.conditions import Predicate
 from yiyang_rules.engine import evaluate_rule, to_facts
 from yiyang_rules.localtime import PeriodUnit, period_containing
 from yiyang_rules.rulefile import Level, Localized
+from yiyang_rules.vocabulary import ActivityKind, InstitutionKind, Qualification
 
 SETTINGS = settings(
     max_examples=60,
@@ -517,7 +518,7 @@ def test_snapshot_facts_are_judged_under_the_version_in_force_on_as_of(
 @given(data=st.data())
 def test_records_in_periods_before_the_rule_change_nothing(data: st.DataObject) -> None:
     unit = data.draw(st.sampled_from(list(PeriodUnit)))
-    rule = compiled(period_count.Params(activity="fire_inspection", period=unit, min_count=1))
+    rule = compiled(period_count.Params(activity=ActivityKind.FIRE_INSPECTION, period=unit, min_count=1))
     first_period = period_containing(unit, FROM)
     base = [
         {"id": f"b{i}", "kind": "fire_inspection", "date": d.isoformat()}
@@ -551,7 +552,9 @@ def test_every_snapshot_kind_uses_only_the_version_in_force_on_as_of(
         return distinct_count.Params(min_items=n)
 
     def naming(qualification: str) -> name_restriction.Params:
-        return name_restriction.Params(term="医养结合", requires_any={"elderly_care": [qualification]})
+        return name_restriction.Params(
+            term="医养结合", requires_any={InstitutionKind.ELDERLY_CARE: [Qualification(qualification)]}
+        )
 
     cases = (
         (counted(old_items), counted(new_items), {"tcm_techniques": TECHNIQUES}),

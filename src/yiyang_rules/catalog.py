@@ -16,8 +16,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from .checks import KINDS, CheckKind
 from .checks.base import Schedule, ScheduledVersion
 from .conditions import Condition
@@ -184,7 +182,8 @@ def _apply_overlay(base: CompiledRule, overlay: RuleSource, rule: Restate | Tigh
 
 
 def _freeze(value: Any, seen: set[int]) -> Any:
-    """``value`` with every list and dict inside it (through pydantic models and dataclasses)
+    """``value`` with every list and dict inside it (through pydantic models and dataclasses: the
+    parameters and conditions)
     replaced by a frozen one, in place: frozen models stop reassignment, not ``params.x.append``."""
     if isinstance(value, (FrozenList, FrozenDict)) or id(value) in seen:
         return value
@@ -194,7 +193,7 @@ def _freeze(value: Any, seen: set[int]) -> Any:
         return tuple(_freeze(item, seen) for item in value)
     if isinstance(value, dict):
         return FrozenDict({key: _freeze(item, seen) for key, item in value.items()})
-    if isinstance(value, BaseModel):
+    if hasattr(type(value), "model_fields"):  # a pydantic model (citations, examples), not imported here
         seen.add(id(value))
         for name in type(value).model_fields:
             current = getattr(value, name)

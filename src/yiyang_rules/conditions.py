@@ -9,13 +9,12 @@ missing, so an unknown qualification yields ``insufficient_data`` rather than a 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, TypeAlias
+from typing import Annotated, Any, ClassVar, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
+from .declared import FORBID_EXTRA, Checked, Spec
 from .facts import Agreement, Facts, agreement_in_force
 from .vocabulary import (
     COMMUNITY_PUBLIC_HEALTH_TYPES,
@@ -223,31 +222,41 @@ def validate_fact_path(path: str) -> str:
     return path
 
 
-class FactTest(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-    fact: str
+# A fact path that names a known fact: checked when a rule file is read.
+FactPath = Annotated[str, Checked(validate_fact_path)]
+
+
+# Plain dataclasses (yiyang_rules.declared): evaluating a condition imports no pydantic; pydantic
+# validates them when a rule file is read, unknown keys refused as a model's ``extra="forbid"`` did.
+@dataclass(frozen=True, slots=True)
+class FactTest:
+    __pydantic_config__: ClassVar[dict[str, Any]] = FORBID_EXTRA
+    fact: FactPath
     equals: bool = True
 
-    _check_fact = field_validator("fact")(staticmethod(validate_fact_path))
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    __pydantic_config__: ClassVar[dict[str, Any]] = FORBID_EXTRA
+    all_of: Annotated[list[Condition], Spec(min_length=1)]
 
 
-class AllOf(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-    all_of: list[Condition] = Field(min_length=1)
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    __pydantic_config__: ClassVar[dict[str, Any]] = FORBID_EXTRA
+    any_of: Annotated[list[Condition], Spec(min_length=1)]
 
 
-class AnyOf(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-    any_of: list[Condition] = Field(min_length=1)
+@dataclass(frozen=True, slots=True)
+class Not:
+    __pydantic_config__: ClassVar[dict[str, Any]] = FORBID_EXTRA
+    # ``not`` is a keyword: the attribute is ``not_``, the rule file's key ``not`` (pydantic reads a
+    # dataclass field's metadata as Field arguments).
+    not_: Condition = field(metadata={"alias": "not"})
 
 
-class Not(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-    not_: Condition = Field(alias="not")
-
-
-# The models refer to Condition before it exists; being deferred, they resolve it when first used.
-Condition = Annotated[Predicate | FactTest | AllOf | AnyOf | Not, Field(union_mode="left_to_right")]
+# The classes refer to Condition before it exists; pydantic resolves it when it builds a schema.
+Condition = Annotated[Predicate | FactTest | AllOf | AnyOf | Not, Spec(union_mode="left_to_right")]
 
 
 def holds(

@@ -141,14 +141,25 @@ _SHAPE_WORDS = {
 }
 
 
+def _as_model_error(kind: str, message: str, context: Mapping[str, Any] | None) -> tuple[str, str]:
+    """A check's parameters and a condition are plain dataclasses (yiyang_rules.declared), which
+    pydantic reports in its own words for a dataclass: an author reads what the models said, the
+    same for every part of a rule file."""
+    if kind == "unexpected_keyword_argument":
+        return "extra_forbidden", "Extra inputs are not permitted"
+    if kind == "dataclass_type" and context is not None:
+        return "model_type", f"Input should be a valid dictionary or instance of {context['class_name']}"
+    return kind, message
+
+
 def _problem_from_validation(path: Path, loaded: LoadedYaml, error: ValidationError) -> list[Problem]:
     problems = []
     for item in error.errors():
         raw_loc = tuple(item["loc"])
         loc = _data_path(loaded.data, raw_loc)
         where = format_loc(loc)
-        message = item["msg"]
-        if item["type"] == "extra_forbidden" and raw_loc and raw_loc[0] in _SHAPE_WORDS and len(raw_loc) == 2:
+        kind, message = _as_model_error(item["type"], item["msg"], item.get("ctx"))
+        if kind == "extra_forbidden" and raw_loc and raw_loc[0] in _SHAPE_WORDS and len(raw_loc) == 2:
             message = f"{message}: {_SHAPE_WORDS[str(raw_loc[0])]} has no {raw_loc[1]}"
         elif item["type"] == "overlay_operation":
             loc = ("overlay", "operation") if isinstance(loaded.data.get("overlay"), dict) else ("overlay",)

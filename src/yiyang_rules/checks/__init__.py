@@ -12,8 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import Field
-
+from ..declared import Spec
 from . import (
     deadline_after_event,
     distinct_count,
@@ -79,7 +78,7 @@ AnyCheck = Annotated[
     | record_coverage.Params
     | hazard_ledger.Params
     | distinct_count.Params,
-    Field(discriminator="kind"),
+    Spec(discriminator="kind"),
 ]
 
 __all__ = ["KINDS", "AnyCheck", "CheckKind"]

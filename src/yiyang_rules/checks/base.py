@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, Generic, Literal, Protocol, TypeVar
-
-from pydantic import BaseModel, ConfigDict
+from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
 from ..conditions import Predicate, Truth
+from ..declared import FORBID_EXTRA, to_json_data
 from ..facts import Activity, Facts
 from ..vocabulary import ActivityKind, Label, where_to_fill, where_to_fill_all
 
@@ -32,10 +31,18 @@ class Status(StrEnum):
     NOT_APPLICABLE = "not_applicable"
 
 
-class CheckParams(BaseModel):
-    """Base of every kind's typed parameters: unknown keys are errors."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckParams:
+    """Base of every kind's typed parameters: unknown keys are errors. A plain dataclass, validated
+    by pydantic when a rule file is read (yiyang_rules.declared); evaluating imports no pydantic."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    __pydantic_config__: ClassVar[dict[str, Any]] = FORBID_EXTRA
+
+    def model_dump(self, *, mode: Literal["json"] = "json") -> dict[str, Any]:
+        """The parameters as JSON data, under the name the rule views outside the core call (the
+        parameters were pydantic models): ``declared.to_json_data``."""
+        data: dict[str, Any] = to_json_data(self)
+        return data
 
 
 P = TypeVar("P", bound=CheckParams)

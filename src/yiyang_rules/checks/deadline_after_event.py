@@ -12,10 +12,10 @@ after ``as_of``) is one the institution has not recorded as reported.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
-
+from ..declared import Spec
 from ..facts import Agreement
 from ..localtime import add_months
 from .base import CheckParams, Event, Outcome, Ruled, SnapshotView, Status, missing, outcome
@@ -23,12 +23,13 @@ from .base import CheckParams, Event, Outcome, Ruled, SnapshotView, Status, miss
 KIND = "deadline_after_event"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Params(CheckParams):
     kind: Literal["deadline_after_event"] = "deadline_after_event"
-    records: Literal["agreements"] = Field(default="agreements", description="the records the events are read from")
-    event: Literal["signed"] = Field(default="signed", description="the date that starts the time allowed")
-    done: Literal["reported"] = Field(default="reported", description="the date by which it must be done")
-    within_months: int = Field(ge=1, description="calendar months allowed after the event")
+    records: Annotated[Literal["agreements"], Spec("the records the events are read from")] = "agreements"
+    event: Annotated[Literal["signed"], Spec("the date that starts the time allowed")] = "signed"
+    done: Annotated[Literal["reported"], Spec("the date by which it must be done")] = "reported"
+    within_months: Annotated[int, Spec("calendar months allowed after the event", ge=1)]
 
 
 def units(params: Params, view: SnapshotView) -> list[Event]:

@@ -15,21 +15,22 @@ are always listed in the evidence (``category_conflicts``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
-
+from ..declared import Spec
 from ..documents import normalise
 from .base import CheckParams, Outcome, SnapshotView, Status, missing, outcome
 
 KIND = "distinct_count"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Params(CheckParams):
     kind: Literal["distinct_count"] = "distinct_count"
-    records: Literal["tcm_techniques"] = Field(default="tcm_techniques", description="the records counted")
-    min_items: int = Field(ge=1, description="at least this many distinct items (by name)")
-    min_categories: int | None = Field(default=None, ge=1, description="spread over at least this many categories")
+    records: Annotated[Literal["tcm_techniques"], Spec("the records counted")] = "tcm_techniques"
+    min_items: Annotated[int, Spec("at least this many distinct items (by name)", ge=1)]
+    min_categories: Annotated[int | None, Spec("spread over at least this many categories", ge=1)] = None
 
 
 def _max_matching(options: dict[str, set[str]]) -> int:

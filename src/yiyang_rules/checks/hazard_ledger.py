@@ -18,11 +18,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Literal
-
-from pydantic import Field
+from typing import Annotated, Any, Literal
 
 from ..conditions import fact_value
+from ..declared import Spec
 from ..facts import Hazard
 from .base import CheckParams, Outcome, Ruled, SnapshotView, Status, missing, outcome
 
@@ -31,19 +30,18 @@ KIND = "hazard_ledger"
 PlanField = Literal["responsible", "deadline", "measures"]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Params(CheckParams):
     kind: Literal["hazard_ledger"] = "hazard_ledger"
-    require_plan_for_open: bool = Field(
-        default=False, description="a hazard not yet rectified needs a rectification plan (hazards[].plan)"
+    require_plan_for_open: Annotated[
+        bool, Spec("a hazard not yet rectified needs a rectification plan (hazards[].plan)")
+    ] = False
+    plan_fields: Annotated[list[PlanField], Spec("what such a plan must name")] = field(
+        default_factory=lambda: list[PlanField](["responsible", "deadline"])
     )
-    plan_fields: list[PlanField] = Field(
-        default_factory=lambda: list[PlanField](["responsible", "deadline"]),
-        description="what such a plan must name",
-    )
-    overdue_is_violation: bool = Field(
-        default=False,
-        description="a hazard rectified after its plan's deadline, or still open past it, is non_compliant",
-    )
+    overdue_is_violation: Annotated[
+        bool, Spec("a hazard rectified after its plan's deadline, or still open past it, is non_compliant")
+    ] = False
 
 
 @dataclass(frozen=True, slots=True)

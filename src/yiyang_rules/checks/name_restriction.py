@@ -13,10 +13,10 @@ institution holds the qualifications (``compliant``: it may use the term itself)
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
-
+from ..declared import Spec
 from ..documents import normalise
 from ..vocabulary import (
     INSTITUTION_KIND_LABELS,
@@ -29,17 +29,21 @@ from .base import CheckParams, Outcome, SnapshotView, Status, outcome, places_to
 KIND = "name_restriction"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Params(CheckParams):
     kind: Literal["name_restriction"] = "name_restriction"
-    term: str = Field(min_length=1, description="the term restricted in an institution's name (医养结合)")
-    requires_any: dict[InstitutionKind, list[Qualification]] = Field(
-        description="for each registered kind, the qualifications of which at least one is needed"
-    )
-    similar_terms: list[str] = Field(
-        default_factory=list,
-        description="close variants (e.g. 医养) that may mislead as the term does: a name with one, held by an "
-        "institution without the qualifications, is insufficient_data flagged for review",
-    )
+    term: Annotated[str, Spec("the term restricted in an institution's name (医养结合)", min_length=1)]
+    requires_any: Annotated[
+        dict[InstitutionKind, list[Qualification]],
+        Spec("for each registered kind, the qualifications of which at least one is needed"),
+    ]
+    similar_terms: Annotated[
+        list[str],
+        Spec(
+            "close variants (e.g. 医养) that may mislead as the term does: a name with one, held by an "
+            "institution without the qualifications, is insufficient_data flagged for review"
+        ),
+    ] = field(default_factory=list)
 
 
 def _qualification_gaps(params: Params, view: SnapshotView) -> tuple[list[str], list[str]]:

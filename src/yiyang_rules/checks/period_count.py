@@ -15,10 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
-
+from ..declared import Spec
 from ..facts import Activity
 from ..localtime import PERIOD_LABELS, PERIOD_MONTHS, Period, PeriodUnit, periods_overlapping
 from ..vocabulary import ACTIVITY_LABELS, ActivityKind
@@ -27,11 +26,12 @@ from .base import CheckParams, Outcome, Ruled, SnapshotView, Status, missing, ou
 KIND = "period_count"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Params(CheckParams):
     kind: Literal["period_count"] = "period_count"
-    activity: ActivityKind = Field(description="the kind of activity counted (activities[].kind)")
-    period: PeriodUnit = Field(description="the calendar period each count is due in (Asia/Shanghai calendar)")
-    min_count: int = Field(ge=1, description="at least this many, in every period judged")
+    activity: Annotated[ActivityKind, Spec("the kind of activity counted (activities[].kind)")]
+    period: Annotated[PeriodUnit, Spec("the calendar period each count is due in (Asia/Shanghai calendar)")]
+    min_count: Annotated[int, Spec("at least this many, in every period judged", ge=1)]
 
 
 def _distinct_dates(activities: tuple[Activity, ...]) -> tuple[list[date], list[str]]:

@@ -7,13 +7,13 @@ the rule was in force for the whole evaluation window (docs/semantics.md, "Time"
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-
+from ..declared import Spec
 from ..vocabulary import Label
 from .base import CheckParams, Outcome, SnapshotView, Status, missing, outcome
 
@@ -42,14 +42,15 @@ _MEASURES: dict[Measure, tuple[str, Label]] = {
 }
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Params(CheckParams):
     kind: Literal["rate_limit"] = "rate_limit"
-    measure: Measure = Field(description="the rate measured, from the snapshot's quality section")
-    bound: Bound = Field(
-        default=Bound.AT_MOST, description="at_most: the rate may not exceed the limit; at_least: may not fall below"
+    measure: Annotated[Measure, Spec("the rate measured, from the snapshot's quality section")]
+    bound: Annotated[Bound, Spec("at_most: the rate may not exceed the limit; at_least: may not fall below")] = (
+        Bound.AT_MOST
     )
-    limit: Decimal = Field(ge=0, le=1, description="a ratio: 0.05 for 5%")
-    inclusive: bool = Field(default=True, description="whether the limit itself is allowed (控制在5%以内 includes 5%)")
+    limit: Annotated[Decimal, Spec("a ratio: 0.05 for 5%", ge=0, le=1)]
+    inclusive: Annotated[bool, Spec("whether the limit itself is allowed (控制在5%以内 includes 5%)")] = True
 
 
 def _fraction(view: SnapshotView, measure: Measure) -> tuple[int, int] | None:

@@ -21,14 +21,14 @@ rule's ``within_days``) after it; until that time has passed, a missing assessme
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import cache
 from operator import attrgetter
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
-
+from ..declared import Spec
 from ..facts import Agreement, Resident, agreement_in_force
 from ..vocabulary import AssessmentKind, Label, where_to_fill
 from .base import CheckParams, Event, Outcome, Ruled, SnapshotView, Status, missing, outcome
@@ -92,33 +92,38 @@ class AgreementRequirement(StrEnum):
 # Residents and agreements are different records with different requirements: two parameter shapes,
 # told apart by ``records``, so that an agreement cannot be asked for an admission assessment, nor a
 # resident "expire" (a combination that no model allows is never evaluated).
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ResidentCoverage(CheckParams):
     """Every resident in scope has the requirement."""
 
     kind: Literal["record_coverage"] = "record_coverage"
-    records: Literal["residents"] = Field(description="the residents' records")
-    scope: ResidentScope = Field(
-        description="admitted_in_window: admitted in the window; all: every resident living there"
-    )
-    requirement: ResidentRequirement = Field(description="what each resident's record must show")
-    within_days: int | None = Field(
-        default=None, ge=0, description="for admission_assessment: at most this many days after admission"
-    )
+    records: Annotated[Literal["residents"], Spec("the residents' records")]
+    scope: Annotated[
+        ResidentScope, Spec("admitted_in_window: admitted in the window; all: every resident living there")
+    ]
+    requirement: Annotated[ResidentRequirement, Spec("what each resident's record must show")]
+    within_days: Annotated[
+        int | None, Spec("for admission_assessment: at most this many days after admission", ge=0)
+    ] = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AgreementCoverage(CheckParams):
     """Every cooperation agreement in scope has the requirement."""
 
     kind: Literal["record_coverage"] = "record_coverage"
-    records: Literal["agreements"] = Field(description="the cooperation agreements")
-    scope: Scope = Field(
-        description="admitted_in_window: signed in the window; all: in force on as_of; "
-        "expired_by_as_of: expired on or before as_of"
-    )
-    requirement: AgreementRequirement = Field(description="what each agreement must show")
+    records: Annotated[Literal["agreements"], Spec("the cooperation agreements")]
+    scope: Annotated[
+        Scope,
+        Spec(
+            "admitted_in_window: signed in the window; all: in force on as_of; "
+            "expired_by_as_of: expired on or before as_of"
+        ),
+    ]
+    requirement: Annotated[AgreementRequirement, Spec("what each agreement must show")]
 
 
-Params = Annotated[ResidentCoverage | AgreementCoverage, Field(discriminator="records")]
+Params = Annotated[ResidentCoverage | AgreementCoverage, Spec(discriminator="records")]
 AnyCoverage = ResidentCoverage | AgreementCoverage
 
 

@@ -8,37 +8,38 @@ only). An unknown fact is ``insufficient_data``; a wrong one is ``non_compliant`
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal
 
 from ..conditions import (
     Condition,
+    FactPath,
     compile_condition,
     fact_path_field,
     fact_reader,
-    validate_fact_path,
 )
+from ..declared import FORBID_EXTRA, Spec
 from ..vocabulary import fact_label, sheet_of
 from .base import CheckParams, Outcome, SnapshotView, Status, outcome, places_to_fill
 
 KIND = "required_facts"
 
 
-class FactRequirement(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-    fact: str = Field(
-        description="a fact path: policies.<key>, facilities.<key>, practices.<key> or qualifications.<key>"
-    )
-    expected: bool = Field(default=True, description="the value the fact must have (false: must not be so)")
-    when: Condition | None = Field(default=None, description="only institutions of this condition need the fact")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FactRequirement:
+    __pydantic_config__: ClassVar[dict[str, Any]] = FORBID_EXTRA
+    fact: Annotated[
+        FactPath,
+        Spec("a fact path: policies.<key>, facilities.<key>, practices.<key> or qualifications.<key>"),
+    ]
+    expected: Annotated[bool, Spec("the value the fact must have (false: must not be so)")] = True
+    when: Annotated[Condition | None, Spec("only institutions of this condition need the fact")] = None
 
-    _check_fact = field_validator("fact")(staticmethod(validate_fact_path))
 
-
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Params(CheckParams):
     kind: Literal["required_facts"] = "required_facts"
-    facts: list[FactRequirement] = Field(min_length=1, description="every one of these must hold")
+    facts: Annotated[list[FactRequirement], Spec("every one of these must hold", min_length=1)]
 
 
 def _describe(requirement: FactRequirement) -> tuple[str, str]:

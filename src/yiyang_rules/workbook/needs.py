@@ -9,11 +9,9 @@ parameters), and what each rule reports missing when checked against a snapshot 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from typing import Any
-
-from pydantic import BaseModel
 
 from ..catalog import Catalog, CompiledRule
 from ..checks.base import SnapshotView
@@ -47,9 +45,9 @@ def _fact_paths(value: Any) -> Iterator[str]:
     """Every string in a rule's parameters or condition that is a fact path."""
     if isinstance(value, FactTest):
         yield value.fact
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from _fact_paths(getattr(value, name))
+    elif is_dataclass(value) and not isinstance(value, type):  # parameters and conditions
+        for item in fields(value):
+            yield from _fact_paths(getattr(value, item.name))
     elif isinstance(value, (list, tuple)):
         for item in value:
             yield from _fact_paths(item)
