@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from yiyang_rules import Engine, RuleCatalogError
 from yiyang_rules.catalog import load_rules
+from yiyang_rules.declared import to_json_data
 from yiyang_rules.validation import validate_pack
 from yiyang_rules.yamlfile import YamlError, decode_yaml_bytes, load_yaml_text
 
@@ -183,7 +184,7 @@ def test_frozen_parameters_still_read_serialise_and_copy_as_plain_values() -> No
     engine = Engine.load()
     rule = next(r for r in engine.catalogs["national"].rules if r.id == "safety.hazard-ledger")
     params: Any = rule.schedule.versions[0].params
-    assert json.loads(json.dumps(params.model_dump(mode="json")))["plan_fields"] == ["responsible", "deadline"]
+    assert json.loads(json.dumps(to_json_data(params)))["plan_fields"] == ["responsible", "deadline"]
     assert pickle.loads(pickle.dumps(params)) == params
     mutable = copy.deepcopy(params.plan_fields)
     mutable.append("measures")

@@ -12,6 +12,7 @@ from pydantic import TypeAdapter
 
 from .catalog import CompiledRule, LoadedRules, compile_catalog
 from .conditions import Condition, describe
+from .declared import to_json_data
 from .rulefile import Localized, Restate, Retire, Rule, Tighten
 
 _CONDITION: TypeAdapter[Any] = TypeAdapter(Condition)
@@ -102,7 +103,7 @@ def layer_diff(loaded: LoadedRules, base_layer: str, layer: str) -> list[LayerCh
                     citations=cites,
                     base_version=None,
                     base_check=None,
-                    new_check=rule.versions[-1].check.model_dump(mode="json"),
+                    new_check=to_json_data(rule.versions[-1].check),
                     in_force_from=rule.versions[0].in_force.from_.isoformat(),
                     note=rule.notes,
                 )
@@ -117,8 +118,8 @@ def layer_diff(loaded: LoadedRules, base_layer: str, layer: str) -> list[LayerCh
                 title_en=title.en if title else rule_id,
                 citations=cites,
                 base_version=rule.overlay.base_version,
-                base_check=base.schedule.versions[-1].params.model_dump(mode="json") if base else None,
-                new_check=rule.versions[-1].check.model_dump(mode="json") if isinstance(rule, Tighten) else None,
+                base_check=to_json_data(base.schedule.versions[-1].params) if base else None,
+                new_check=to_json_data(rule.versions[-1].check) if isinstance(rule, Tighten) else None,
                 in_force_from=rule.versions[0].in_force.from_.isoformat() if isinstance(rule, Tighten) else None,
                 note=rule.overlay.note,
                 changes=field_changes(base, rule) if base is not None else (),

@@ -22,6 +22,7 @@ from .catalog import Catalog, CompiledRule, LoadedRules, compile_all, load_pack,
 from .checks import KINDS, CheckKind
 from .checks.base import TimeClass
 from .conditions import describe
+from .declared import to_json_data
 from .jurisdiction import NATIONAL, PROVINCES
 from .resources import rules_dir
 from .rulefile import Localized, Restate, Retire, Rule, Tighten
@@ -178,7 +179,7 @@ def _rule_section(rule: CompiledRule, layer: str) -> list[str]:
         "|---|---|---|---|---|---|",
     ]
     for info, scheduled in zip(rule.history, rule.schedule.versions, strict=True):
-        check = json.dumps(scheduled.params.model_dump(mode="json"), ensure_ascii=False)
+        check = json.dumps(to_json_data(scheduled.params), ensure_ascii=False)
         until = info.until.isoformat() if info.until else "—"
         basis = info.basis + (f" Changes: {info.changes}" if info.changes else "")
         row = (info.version, info.start.isoformat(), until, info.layer, _cell(basis), f"`{_cell(check)}`")
@@ -415,7 +416,7 @@ def _rules_using(catalogs: dict[str, Catalog]) -> dict[str, set[str]]:
         for rule in catalog.rules:
             visit(condition.dump_python(rule.applies_to, mode="json"), rule.id)
             for version in rule.schedule.versions:
-                visit(version.params.model_dump(mode="json"), rule.id)
+                visit(to_json_data(version.params), rule.id)
     return users
 
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
 from ..conditions import Predicate, Truth
-from ..declared import FORBID_EXTRA, to_json_data
+from ..declared import FORBID_EXTRA
 from ..facts import Activity, Facts
 from ..vocabulary import ActivityKind, Label, where_to_fill, where_to_fill_all
 
@@ -37,12 +37,6 @@ class CheckParams:
     by pydantic when a rule file is read (yiyang_rules.declared); evaluating imports no pydantic."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = FORBID_EXTRA
-
-    def model_dump(self, *, mode: Literal["json"] = "json") -> dict[str, Any]:
-        """The parameters as JSON data, under the name the rule views outside the core call (the
-        parameters were pydantic models): ``declared.to_json_data``."""
-        data: dict[str, Any] = to_json_data(self)
-        return data
 
 
 P = TypeVar("P", bound=CheckParams)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..catalog import Catalog, CompiledRule
 from ..conditions import describe
+from ..declared import to_json_data
 
 if TYPE_CHECKING:  # the diff and workbook modules load only for the commands that use them
     from ..diff import LayerChange
@@ -90,7 +91,7 @@ def rule_data(rule: CompiledRule) -> dict[str, Any]:
                 "layer": h.layer,
                 "basis": h.basis,
                 "changes": h.changes,
-                "check": v.params.model_dump(mode="json"),
+                "check": to_json_data(v.params),
             }
             for h, v in zip(rule.history, rule.schedule.versions, strict=True)
         ],

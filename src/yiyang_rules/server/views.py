@@ -6,6 +6,7 @@ from typing import Any
 
 from ..catalog import NATIONAL, Catalog, CompiledRule
 from ..conditions import describe
+from ..declared import to_json_data
 from ..jurisdiction import PROVINCES
 from ..report import CitationOut, Text
 from .models import (
@@ -60,7 +61,7 @@ def rule_detail(rule: CompiledRule) -> RuleDetail:
     applies = describe(rule.applies_to)
     versions: list[VersionDetail] = []
     for h, v in zip(rule.history, rule.schedule.versions, strict=True):
-        check: dict[str, Any] = v.params.model_dump(mode="json")
+        check: dict[str, Any] = to_json_data(v.params)
         versions.append(
             VersionDetail(
                 version=h.version,
