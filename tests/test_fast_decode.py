@@ -9,6 +9,7 @@ import copy
 import json
 from datetime import date, timedelta, timezone
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,19 @@ from render_items import _bench
 from yiyang_rules.decoding import Limits
 from yiyang_rules.engine import parse_snapshot
 from yiyang_rules.errors import InputError
-from yiyang_rules.facts import Facts, facts_from_model
-from yiyang_rules.facts_json import Counts, decode_facts
+from yiyang_rules.facts import (
+    Activity,
+    Agreement,
+    Assessment,
+    Facts,
+    Hazard,
+    HazardPlan,
+    Resident,
+    ShanghaiDate,
+    Window,
+    facts_from_model,
+)
+from yiyang_rules.facts_json import AGREEMENT_DATES, Counts, decode_facts
 from yiyang_rules.localtime import to_shanghai_date
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "snapshots"
@@ -163,6 +175,30 @@ DATE_TEXTS = [
     "1986-05-04T01:30:00+08:00",
     "1986-05-03T16:30:00Z",
     "２０２６-03-31",
+    "2026-03-31T1０:00:00Z",
+    "2026-03-31T10:00:00+０８:00",
+    "2024-02-29T23:30:00+08:00",
+    "2024-02-28T16:00:00Z",
+    "2023-02-28T16:00:00Z",
+    "2024-02-29T16:00:00-00:30",
+    "2026-12-31T16:00:00Z",
+    "2026-12-31T15:59:59.999999999Z",
+    "2027-01-01T00:00:00+08:00",
+    "2027-01-01T07:59:59+23:59",
+    "2026-03-31T20:30:00.5+08:00",
+    "2026-03-31T20:30:00,5+08:00",
+    "2026-03-31T20:30:00.+08:00",
+    "0001-01-01T00:00:00Z",
+    "0001-01-01T00:00:00+08:00",
+    "0001-01-01T07:59:59+08:00",
+    "9999-12-31T15:59:59Z",
+    "9999-12-31T16:00:00Z",
+    "9999-12-31T23:59:59+08:00",
+    "9999-12-31",
+    "2026-02-29T10:00:00Z",
+    "2026-04-31",
+    "2026-03-31T10:00:00Z ",
+    "2026-03-31T10:00:00 Z",
     "2026-03-31\n",
     " 2026-03-31",
     "2026-03-31T",
@@ -171,17 +207,56 @@ DATE_TEXTS = [
 ]
 
 
-@pytest.mark.parametrize("text", DATE_TEXTS)
-@pytest.mark.parametrize("field", ["activity", "as_of", "period"])
-def test_date_texts_get_the_reference_answer(text: str, field: str) -> None:
+def _put_in_agreement(name: str, data: dict[str, Any], text: str) -> None:
+    data["agreements"][1][name] = text
+
+
+# Where a date text can go, each a function that puts it there: every date field of Facts.
+DATE_FIELDS: dict[str, Any] = {
+    "activity": lambda data, text: data.update(activities=[{"kind": "fire_drill", "date": text}]),
+    "as_of": lambda data, text: data.update(as_of=text),
+    "period": lambda data, text: data.update(period={"start": text, "end": text}),
+    "admitted": lambda data, text: data["residents"][0].update(admitted=text),
+    "discharged": lambda data, text: data["residents"][0].update(discharged=text),
+    "assessment": lambda data, text: data["residents"][1].update(assessments=[{"kind": "admission", "date": text}]),
+    "found": lambda data, text: data["hazards"][0].update(found=text),
+    "rectified": lambda data, text: data["hazards"][0].update(rectified=text),
+    "deadline": lambda data, text: data["hazards"][1].update(plan={"deadline": text}),
+    **{name: partial(_put_in_agreement, name) for name in AGREEMENT_DATES},
+}
+
+
+def _dated(field: str, text: str) -> str:
     data = copy.deepcopy(VALID)
-    if field == "activity":
-        data["activities"] = [{"kind": "fire_drill", "date": text}]
-    elif field == "as_of":
-        data["as_of"] = text
-    else:
-        data["period"] = {"start": text, "end": text}
-    assert_same(json.dumps(data, ensure_ascii=False))
+    DATE_FIELDS[field](data, text)
+    return json.dumps(data, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("text", DATE_TEXTS)
+@pytest.mark.parametrize("field", sorted(DATE_FIELDS))
+def test_date_texts_get_the_reference_answer(text: str, field: str) -> None:
+    assert_same(_dated(field, text))
+
+
+def test_every_date_field_of_facts_is_tested() -> None:
+    """DATE_FIELDS above and _days_of_moments know the date fields by name: a new one must be
+    added to both (the test below then checks that a date-time in it stays on the fast path)."""
+    names = set()
+    for struct in (Window, Activity, Assessment, Resident, HazardPlan, Hazard, Agreement, Facts):
+        for field in msgspec.structs.fields(struct):
+            if field.type in (date, ShanghaiDate) or field.type == date | None:
+                names.add(field.name)
+    assert names == {"start", "end", "date", "admitted", "discharged", "found", "rectified", "deadline", "as_of"} | set(
+        AGREEMENT_DATES
+    )
+
+
+@pytest.mark.parametrize("field", sorted(DATE_FIELDS))
+@pytest.mark.parametrize("text", ["2026-03-31T20:30:00+08:00", "2026-03-31T16:00:00Z", "2026-03-31 23:59"])
+def test_a_date_time_in_any_date_field_is_read_on_the_fast_path(field: str, text: str) -> None:
+    before = Counts.fast
+    assert assert_same(_dated(field, text)) == "accepted"
+    assert Counts.fast == before + 1
 
 
 _OFFSETS = st.builds(timezone, st.integers(-(24 * 60 - 1), 24 * 60 - 1).map(lambda minutes: timedelta(minutes=minutes)))
@@ -344,3 +419,180 @@ def test_the_fast_date_reader_reads_each_text_as_pydantic_core_does() -> None:
         reader = readers[0] if len(text) == len("2026-01-01") else readers[1]
         assert shanghai_date(reader.validate_python(text)) == fast, text
     assert read > 1000  # the plain shapes are read here, not all left to the reference path
+
+
+# --- duplicate keys: msgspec keeps the last value silently, so the fast path must find them ----------
+
+# A snapshot with every kind of object: each Struct, each vocabulary dict, extensions at two depths.
+FULL: dict[str, Any] = copy.deepcopy(VALID) | {
+    "policies": {"service_management": True, "quality_safety_management": False},
+    "quality": {"training": {"staff_in_scope": 5, "staff_trained": 3}},
+    "tcm_techniques": [{"name": "艾灸", "category": "灸类"}],
+    "extensions": {"vendor": {"name": "x", "list": [{"k": 1}]}},
+}
+FULL["activities"][0]["date"] = "2026-01-08T10:00:00+08:00"
+FULL["residents"][1]["assessments"] = [{"kind": "admission", "date": "2026-02-01"}]
+FULL["hazards"][1]["plan"] = {"deadline": "2026-05-01", "responsible": "王"}
+
+# (a key:value as json.dumps writes it in FULL, the object it sits in)
+KEYS_IN_FULL = [
+    '"as_of": "2026-07-10"',
+    '"start": "2026-01-01"',
+    '"id": "CORPUS-1"',
+    '"kinds": ["elderly_care"]',
+    '"kind": "fire_inspection"',
+    '"date": "2026-01-08T10:00:00+08:00"',
+    '"admitted": "2025-03-01"',
+    '"kind": "admission"',
+    '"deadline": "2026-05-01"',
+    '"found": "2026-04-01"',
+    '"signed": "2025-06-01"',
+    '"staff_trained": 3',
+    '"service_management": true',
+    '"name": "艾灸"',
+    '"vendor": {',
+    '"name": "x"',
+    '"k": 1',
+]
+
+
+def _escaped(pair: str) -> str:
+    """The same key with its first letter as a \\u escape: the same key once decoded."""
+    return f'"\\u{ord(pair[1]):04x}' + pair[2:]
+
+
+@pytest.mark.parametrize("pair", KEYS_IN_FULL)
+@pytest.mark.parametrize("spelling", ["same", "escaped", "null-second", "other-value"])
+@pytest.mark.parametrize("separators", [(", ", ": "), (",", ":")])
+def test_a_key_given_twice_is_refused_like_the_reference(pair: str, spelling: str, separators: tuple[str, str]) -> None:
+    text = json.dumps(FULL, ensure_ascii=False)
+    assert text.count(pair) >= 1
+    key, value = pair.split(": ", 1)
+    if value.endswith("{"):  # an object follows: the key's first appearance gets a small value
+        first = {"same": f"{key}: {{}}", "escaped": _escaped(f"{key}: 0"), "null-second": f"{key}: null"}
+        twice = f"{first.get(spelling, key + ': 0')}, {pair}"
+    else:
+        twice = {
+            "same": f"{pair}, {pair}",
+            "escaped": f"{_escaped(pair)}, {pair}",
+            "null-second": f"{pair}, {key}: null",
+            "other-value": f"{key}: 0, {pair}",
+        }[spelling]
+    text = text.replace(pair, twice, 1)
+    if separators == (",", ":"):
+        text = json.dumps(json.loads(text, object_pairs_hook=list), ensure_ascii=False, separators=separators)
+        text = _objects_again(text)
+    assert assert_same(text) == "refused"
+
+
+def _objects_again(text: str) -> str:
+    """object_pairs_hook=list writes objects as lists of pairs: write them as objects again, keeping
+    every pair (json.dumps of a dict would drop the duplicate)."""
+    value = json.loads(text)
+
+    def write(node: Any) -> str:
+        if (
+            isinstance(node, list)
+            and node
+            and all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) for p in node)
+        ):
+            return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + write(v) for k, v in node) + "}"
+        if isinstance(node, list):
+            if not node:
+                return "{}"  # an empty object and an empty list both come back as []: FULL has no empty list
+            return "[" + ",".join(write(item) for item in node) + "]"
+        return json.dumps(node, ensure_ascii=False)
+
+    return write(value)
+
+
+def test_the_duplicate_helpers_write_what_they_mean() -> None:
+    text = json.dumps(FULL, ensure_ascii=False)
+    compact = _objects_again(json.dumps(json.loads(text, object_pairs_hook=list), ensure_ascii=False))
+    assert json.loads(compact) == FULL
+    assert json.loads("{" + _escaped('"kind": 1') + "}") == {"kind": 1}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda text: text,
+        lambda text: text.replace('"name": "x"', '"name": "say \\"hi\\": now"'),
+        lambda text: text.replace('"name": "x"', '"name": "\\u0022:\\u0022"'),
+        lambda text: text.replace('"name": "x"', '"name": ":", "n2": "\\":"'),
+        lambda text: text.replace('"id": "a1", ', '"id": "a1", "topic": null, "note": null, '),
+        lambda text: text.replace('"province": "hebei"', '"province": "hebei", "qualifications": {}'),
+        lambda text: text.replace(
+            '"province": "hebei"', '"province": "hebei", "qualifications": {"clinic_filing": null}'
+        ),
+        lambda text: text.replace('"name": "x"', '"name" : "x" , "n2"\n:\t"y"'),
+        lambda text: text.replace('"name": "x"', '"na\\u006de": "x"'),
+        lambda text: text.replace('"found": "2026-04-01"', '"found": "2026-04-01T10:00:00Z"'),
+    ],
+)
+def test_text_the_count_cannot_vouch_for_is_still_accepted_alike(change: Any) -> None:
+    text = change(json.dumps(FULL, ensure_ascii=False))
+    assert assert_same(text) == "accepted"
+
+
+def test_a_plain_snapshot_needs_no_second_parse() -> None:
+    before_direct, before_fast = Counts.direct, Counts.fast
+    for text in [json.dumps(FULL), json.dumps(FULL, ensure_ascii=False), json.dumps(FULL, indent=2)]:
+        assert assert_same(text) == "accepted"
+    assert Counts.fast - before_fast == 3
+    assert Counts.direct - before_direct == 3
+
+
+def test_an_absent_field_is_not_encoded_so_the_count_holds() -> None:
+    """The premise of facts_json._keys_once: encoding writes a key only where the text gave one
+    (omit_defaults, and one shared Qualifications as the default, compared by identity)."""
+    minimal = {
+        "schema_version": "1",
+        "period": VALID["period"],
+        "institution": {"id": "i", "name": "n", "kinds": ["medical"], "province": "p"},
+    }
+    facts = decode_facts(json.dumps(minimal), "<s>", LIMITS)
+    assert json.loads(msgspec.json.encode(facts)) == minimal
+    given = minimal | {"institution": minimal["institution"] | {"qualifications": {}}}
+    assert json.loads(msgspec.json.encode(decode_facts(json.dumps(given), "<s>", LIMITS))) == given
+
+
+# --- numbers in extensions: msgspec reads them, pydantic (jiter) does on the reference path ---------
+
+_NUMBER_TEXTS = st.from_regex(r"-?(0|[1-9][0-9]{0,24})(\.[0-9]{1,24})?([eE][+-]?[0-9]{1,3})?", fullmatch=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NUMBER_TEXTS | st.floats(allow_nan=False, allow_infinity=False).map(repr), min_size=1, max_size=5))
+@example(["1e308", "1.7976931348623157e308", "2.2250738585072011e-308", "4.9e-324", "5e-325", "-0.0", "0.1"])
+@example(["9223372036854775807", "-9223372036854775808", "9223372036854775808", "18446744073709551616"])
+def test_numbers_in_extensions_are_read_alike(numbers: list[str]) -> None:
+    text = json.dumps(VALID)[:-1] + ', "extensions": {"n": [' + ", ".join(numbers) + "]}}"
+    assert_same(text)
+
+
+# --- the garbage collector ----------------------------------------------------------------------------
+
+
+def test_facts_are_not_tracked_by_the_garbage_collector_but_what_they_hold_is() -> None:
+    import gc  # noqa: PLC0415
+
+    facts = decode_facts(json.dumps(FULL), "<s>", LIMITS)
+    assert facts.activities is not None and facts.extensions is not None
+    assert not gc.is_tracked(facts)
+    assert not gc.is_tracked(facts.activities[0])
+    assert gc.is_tracked(facts.activities)
+    assert gc.is_tracked(facts.extensions)
+
+
+@pytest.mark.parametrize("quotes", ["\\u0022\\u0022", '\\"\\"', "\\u0022\\u0022\\u0022\\u0022"])
+def test_escaped_quotes_cannot_hide_a_key_given_twice(quotes: str) -> None:
+    """Each decoded quotation mark is written again escaped, one more mark than a \\u0022 in the
+    text: two of them would balance the two marks a duplicate key loses."""
+    text = json.dumps(FULL, ensure_ascii=False).replace('"name": "x"', f'"name": "{quotes}", "k": 1', 1)
+    assert assert_same(text) == "accepted"
+    assert assert_same(text.replace('"k": 1', '"k": 1, "k": 1', 1)) == "refused"
+    assert (
+        assert_same(text.replace('"as_of": "2026-07-10"', '"as_of": "2026-07-10", "as_of": "2026-07-10"', 1))
+        == "refused"
+    )

@@ -4,7 +4,23 @@ Each Struct mirrors a pydantic model of :mod:`yiyang_rules.snapshot` field for f
 Python values once validated: dates are the Asia/Shanghai day, vocabulary values and dict keys are
 the vocabulary's members, an absent field is None. The pydantic models stay the contract (schemas,
 documentation, error messages); these are what a check reads, because msgspec builds them from
-parsed JSON in C where pydantic's models cost a Python call per date (bench/README.md).
+JSON text in C where pydantic's models cost a Python call per date (bench/README.md).
+
+Dates are msgspec's own ``date`` (``YYYY-MM-DD``, read in C), except an activity's date, which is
+a :data:`ShanghaiDate`: activities are events, the one place where snapshots give date-times, so
+that field goes through the decoder's hook (facts_json.py), which reads both shapes. A date-time
+anywhere else makes msgspec refuse the text, and the decoder converts it on its slower path.
+
+``gc=False``: Facts form trees built from JSON text, never cycles, so the garbage collector need
+not track them (a batch allocates hundreds of them per snapshot, and each tracked allocation counts
+towards the next collection). The dicts and lists they hold are still tracked; an untracked Struct
+only hides its references from cycle detection, which then counts them as references from outside
+and keeps those containers alive, as it should. A cycle through a Struct (only possible by putting
+a Facts inside its own ``extensions`` after decoding) would leak instead of being collected.
+
+``omit_defaults=True`` only changes how a Facts encodes: a field left at its default (None, or the
+one shared empty :class:`Qualifications`) is not written. The decoder's duplicate-key proof
+(facts_json.py) relies on it: every key of an encoded Facts stands for a key of the input.
 
 No pydantic and no pendulum here: the command line's start-up and the engine's hot path need
 neither (Asia/Shanghai comes from :mod:`zoneinfo`).
@@ -40,10 +56,11 @@ if TYPE_CHECKING:
 else:
 
     class ShanghaiDate(date):
-        """A snapshot date: ``YYYY-MM-DD`` or a date-time, read as its Asia/Shanghai day.
+        """An activity's date: ``YYYY-MM-DD`` or a date-time, read as its Asia/Shanghai day.
 
         msgspec hands a field of this type to the decoder's ``dec_hook`` (text of two shapes, a
-        cache of days seen), which returns one of these; to every reader it is a ``date``."""
+        cache of days seen), which must return one of these; to every reader it is a ``date``
+        (msgspec's encoder refuses it without an ``enc_hook``: a subclass of ``date``)."""
 
         __slots__ = ()
 
@@ -65,15 +82,17 @@ NonEmptyStr = Annotated[str, msgspec.Meta(min_length=1)]
 RegionCode = Annotated[str, msgspec.Meta(pattern=r"\A[0-9]{6}\Z")]
 Age = Annotated[int, msgspec.Meta(ge=0, le=150)]
 Extensions = dict[str, Any]
+# ``date`` under a name that a field called ``date`` (Assessment's) cannot shadow
+Day = date
 
 
-class _Fact(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class _Fact(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True, gc=False):
     pass
 
 
 class Window(_Fact, frozen=True):
-    start: ShanghaiDate
-    end: ShanghaiDate
+    start: date
+    end: date
 
 
 class Qualifications(_Fact, frozen=True):
@@ -81,6 +100,9 @@ class Qualifications(_Fact, frozen=True):
     clinic_filing: bool | None = None
     elderly_care_filing: bool | None = None
     business_scope_includes_elderly_care: bool | None = None
+
+
+NO_QUALIFICATIONS = Qualifications()
 
 
 class Institution(_Fact, frozen=True):
@@ -91,7 +113,8 @@ class Institution(_Fact, frozen=True):
     region_code: RegionCode | None = None
     primary_care_type: PrimaryCareType | None = None
     public: bool | None = None
-    qualifications: Qualifications = msgspec.field(default_factory=Qualifications)
+    # one shared instance (frozen), so that an absent field is the default by identity
+    qualifications: Qualifications = NO_QUALIFICATIONS
     extensions: Extensions | None = None
 
 
@@ -107,13 +130,13 @@ class Activity(_Fact, frozen=True):
 
 class Assessment(_Fact, frozen=True):
     kind: AssessmentKind
-    date: ShanghaiDate
+    date: Day
 
 
 class Resident(_Fact, frozen=True):
     id: NonEmptyStr
-    admitted: ShanghaiDate
-    discharged: ShanghaiDate | None = None
+    admitted: date
+    discharged: date | None = None
     age: Age | None = None
     assessments: list[Assessment] | None = None
     service_plan: bool | None = None
@@ -137,14 +160,14 @@ class Quality(_Fact, frozen=True):
 
 class HazardPlan(_Fact, frozen=True):
     responsible: NonEmptyStr | None = None
-    deadline: ShanghaiDate | None = None
+    deadline: date | None = None
     measures: str | None = None
 
 
 class Hazard(_Fact, frozen=True):
     id: NonEmptyStr
-    found: ShanghaiDate
-    rectified: ShanghaiDate | None = None
+    found: date
+    rectified: date | None = None
     plan: HazardPlan | None = None
     description: str | None = None
     extensions: Extensions | None = None
@@ -158,12 +181,12 @@ class TcmTechnique(_Fact, frozen=True):
 class Agreement(_Fact, frozen=True):
     id: NonEmptyStr
     partner: NonEmptyStr
-    signed: ShanghaiDate
+    signed: date
     role: AgreementRole | None = None
-    reported: ShanghaiDate | None = None
-    expires: ShanghaiDate | None = None
-    renewed: ShanghaiDate | None = None
-    terminated: ShanghaiDate | None = None
+    reported: date | None = None
+    expires: date | None = None
+    renewed: date | None = None
+    terminated: date | None = None
     dispute_clause: bool | None = None
     confidentiality_clause: bool | None = None
     extensions: Extensions | None = None
@@ -203,7 +226,7 @@ class Facts(_Fact, frozen=True):
     schema_version: Literal["1"]
     period: Window
     institution: Institution
-    as_of: ShanghaiDate | None = None
+    as_of: date | None = None
     activities: list[Activity] | None = None
     residents: list[Resident] | None = None
     quality: Quality | None = None

@@ -5,13 +5,19 @@ numbers and NaN, then pydantic) defines what a snapshot may be and says what is 
 costs about nine bare ``json.loads`` per snapshot. The fast path gets the same answer for a valid
 snapshot in compiled code:
 
-1. jiter parses (the parser pydantic itself uses), refusing duplicate keys, NaN and Infinity;
-2. msgspec converts the tree into the Structs: strict types, unknown fields and values, lengths,
-   bounds (a snapshot's integers fit 64 bits), the region code's digits; each date through one
-   hook with a cache of the texts it has read, so a repeated day costs a dictionary look-up. A
-   date text is read here only in its plain shapes, and only where pydantic-core reads it the same
-   way (tests/test_fast_decode.py compares the two readers); anything else goes to pydantic;
-3. what the models check across fields (window order, a location, counts within their whole,
+1. msgspec decodes the text straight into the Structs: strict types, unknown fields and values,
+   lengths, bounds (a snapshot's integers fit 64 bits), the region code's digits, ``YYYY-MM-DD``
+   dates in C; an activity's date (an event, which may be a date-time) through one hook with a
+   cache of the texts it has read, so a repeated day costs a dictionary look-up. The hook reads a
+   text only in its plain shapes, and only where pydantic-core reads it the same way
+   (tests/test_fast_decode.py compares the two readers); anything else goes to pydantic;
+2. msgspec says nothing of a key given twice, so the Facts are encoded again and the quotation
+   marks counted (:func:`_keys_once`): equal counts prove that no key was given twice; otherwise
+   jiter parses the text once more for its check of duplicate keys;
+3. when msgspec refused the text (most often a date-time in a date field other than an
+   activity's), jiter parses it (refusing duplicate keys, NaN and Infinity), each date-time
+   becomes its day, and msgspec converts that tree;
+4. what the models check across fields (window order, a location, counts within their whole,
    ids listed once), and the depth and integers of ``extensions`` (the one free-form place).
 
 Whenever the fast path finds anything at all wrong, or is unsure, it stops and the reference path
@@ -89,9 +95,9 @@ def _moment(found: re.Match[str]) -> datetime:
 
 
 def _dec_hook(kind: type, value: Any) -> Any:
-    # msgspec calls this once per date field: a text read before costs one look-up. Only texts
-    # that _read_day accepted are keys, and only a str equals a str key (jiter makes no subclass),
-    # so a hit is a date text; anything else (another type, a new text, an unhashable value: its
+    # msgspec calls this once per activity's date: a text read before costs one look-up. Only texts
+    # that _read_day accepted are keys, and only a str equals a str key (msgspec and jiter make no
+    # subclass), so a hit is a date text; anything else (another type, a new text, an unhashable value: its
     # TypeError is a refusal like any other) takes the checked path below.
     try:
         day = _DAYS[value]
@@ -118,9 +124,11 @@ def _read_new(kind: type, value: Any) -> Any:
 
 
 class Counts:
-    """How often each path ran in this process (tests: a valid snapshot takes the fast one)."""
+    """How often each path ran in this process (tests: a valid snapshot takes the fast one, and a
+    plain one the direct decode)."""
 
     fast = 0
+    direct = 0  # of ``fast``: msgspec from the text, no tree and no second parse
     reference = 0
 
 
@@ -137,23 +145,136 @@ def decode_facts(data: str | bytes, source: str, limits: Limits) -> Facts:
     return facts
 
 
+# What msgspec raises for text it cannot read into Facts, with what the hook raises that is not
+# turned into a ValidationError, and the deepest nesting's RecursionError.
+_NOT_READ = (msgspec.DecodeError, ValueError, TypeError, OverflowError, NotImplementedError, RecursionError)
+
+
 def _fast(text: str | bytes, limits: Limits) -> Facts:
     if limits.max_depth < _STRUCTURE_DEPTH:
         raise _Refused
     try:
-        raw = text if isinstance(text, bytes) else text.encode()
-        tree = jiter.from_json(raw, allow_inf_nan=False, catch_duplicate_keys=True)
+        facts = _DECODE(text)
+    except _NOT_READ:
+        # Not even JSON, a wrong field, or simply a date-time where msgspec reads a date: the tree.
+        facts = _from_tree(text)
+    else:
+        if _keys_once(text, facts):
+            Counts.direct += 1
+        else:
+            _refuse_duplicate_keys(text)
+    _check_across(facts)
+    _check_extensions(facts, limits.max_depth - _ABOVE_EXTENSIONS)
+    return facts
+
+
+def _as_text(value: Any) -> str:
+    # the encoder meets one type it does not know, an activity's ShanghaiDate; any string will do
+    # for counting (below), and the empty one is the cheapest
+    return ""
+
+
+_DECODE = msgspec.json.Decoder(Facts, dec_hook=_dec_hook).decode
+_ENCODE = msgspec.json.Encoder(enc_hook=_as_text).encode
+
+
+def _keys_once(text: str | bytes, facts: Facts) -> bool:
+    """True only if no JSON object of ``text`` names a key twice (msgspec keeps the last value and
+    says nothing); False may also mean merely "not sure".
+
+    The proof counts the quotation marks, in ``text`` and in ``facts`` encoded again. In JSON text
+    a ``"`` is a string's delimiter or, escaped as ``\\"``, inside one (UTF-8 never puts the byte
+    0x22 inside another character), so the text has at least twice as many as string tokens.
+    The encoding has exactly twice as many when it holds no ``\\"``, and every string token of it
+    stands for its own string token of the text: a key only where the text gave that field or dict
+    key (``omit_defaults``: None and the shared empty Qualifications, what an absent field becomes,
+    are not written), a value only where the text gave that string (a date, a vocabulary member,
+    an extension's text; the hook's dates are written as ""). A key given twice in one object is
+    decoded, and so encoded, once: two fewer quotation marks than the text. Equal counts therefore
+    mean no key twice. Text with escaped quotes, or with an explicit null or ``{}`` qualifications
+    that the encoding omits, has more and is merely sent to the check below."""
+    encoded = _ENCODE(facts)
+    if b"\\" in encoded and b'\\"' in encoded:
+        return False
+    quotes = text.count(b'"') if isinstance(text, bytes) else text.count('"')
+    return quotes == encoded.count(b'"')
+
+
+def _refuse_duplicate_keys(text: str | bytes) -> None:
+    """jiter's parse, for its check of duplicate keys alone (escaped ones included)."""
+    try:
+        jiter.from_json(_utf8(text), allow_inf_nan=False, catch_duplicate_keys=True)
+    except (ValueError, UnicodeError):
+        raise _Refused from None
+
+
+def _utf8(text: str | bytes) -> bytes:
+    return text if isinstance(text, bytes) else text.encode()
+
+
+def _from_tree(text: str | bytes) -> Facts:
+    """The slower fast path: jiter parses (refusing duplicate keys, NaN and Infinity), date-times
+    in date fields become their day's text, then msgspec converts the tree."""
+    try:
+        tree = jiter.from_json(_utf8(text), allow_inf_nan=False, catch_duplicate_keys=True)
     except (ValueError, UnicodeError):
         raise _Refused from None
     if tree.__class__ is not dict:
         raise _Refused
+    _days_of_moments(tree)
     try:
-        facts = msgspec.convert(tree, Facts, dec_hook=_dec_hook)
+        return msgspec.convert(tree, Facts, dec_hook=_dec_hook)
     except (msgspec.ValidationError, ValueError, TypeError, OverflowError):
         raise _Refused from None
-    _check_across(facts)
-    _check_extensions(facts, limits.max_depth - _ABOVE_EXTENSIONS)
-    return facts
+
+
+def _days_of_moments(tree: dict[str, Any]) -> None:
+    """Every date field that msgspec reads as ``YYYY-MM-DD`` only (all but an activity's, which
+    the hook reads), a date-time replaced by its Asia/Shanghai day's text. Text of neither shape,
+    or a date-time that cannot be placed (24:00, a day past 9999), is refused; what is not text
+    is left for msgspec to refuse."""
+    _day_of(tree, "as_of")
+    period = tree.get("period")
+    if period.__class__ is dict:
+        _day_of(period, "start")
+        _day_of(period, "end")
+    for resident in _records(tree, "residents"):
+        _day_of(resident, "admitted")
+        _day_of(resident, "discharged")
+        for assessment in _records(resident, "assessments"):
+            _day_of(assessment, "date")
+    for hazard in _records(tree, "hazards"):
+        _day_of(hazard, "found")
+        _day_of(hazard, "rectified")
+        plan = hazard.get("plan")
+        if plan.__class__ is dict:
+            _day_of(plan, "deadline")
+    for agreement in _records(tree, "agreements"):
+        for name in AGREEMENT_DATES:
+            _day_of(agreement, name)
+
+
+# The date fields of each record, as _days_of_moments visits them (tests compare with facts.py).
+AGREEMENT_DATES = ("signed", "reported", "expires", "renewed", "terminated")
+
+
+def _records(parent: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    items = parent.get(key)
+    if items.__class__ is not list:
+        return []
+    return [item for item in items if item.__class__ is dict]
+
+
+def _day_of(record: dict[str, Any], key: str) -> None:
+    text = record.get(key)
+    if text.__class__ is not str or _DATE_TEXT.match(text):
+        return  # msgspec reads a day, and refuses anything but text
+    if not _DATETIME_TEXT.match(text):
+        raise _Refused
+    try:
+        record[key] = _read_day(text).isoformat()
+    except Exception:  # any refusal, whatever raised it, sends the text to the reference path
+        raise _Refused from None
 
 
 def _check_across(facts: Facts) -> None:
