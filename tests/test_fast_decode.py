@@ -368,6 +368,17 @@ def test_a_refusal_takes_the_reference_path_and_a_stricter_refusal_is_still_acce
     assert Counts.reference > before
 
 
+def test_decoded_facts_turn_back_into_the_same_snapshot_model() -> None:
+    # to_snapshot(Facts) encodes the Facts and validates the JSON: an activity's date is a
+    # ShanghaiDate, which msgspec does not encode by itself (a TypeError before the fix).
+    from yiyang_rules.engine import to_snapshot  # noqa: PLC0415
+
+    text = json.dumps(_bench().make_snapshot(0, 7), ensure_ascii=False)
+    facts = decode_facts(text, "<s>", LIMITS)
+    assert facts.activities
+    assert to_snapshot(facts) == parse_snapshot(text)
+
+
 def test_facts_from_a_model_equal_the_decoded_facts() -> None:
     text = json.dumps(_bench().make_snapshot(0, 7), ensure_ascii=False)
     model = parse_snapshot(text)

@@ -50,7 +50,7 @@ from .decoding import (
     window_problem,
 )
 from .errors import InputError, InputProblem, JurisdictionError, RuleCatalogError
-from .facts import Facts, facts_from_model
+from .facts import Facts, encode_facts, facts_from_model
 from .facts_json import decode_facts
 from .frozen import FrozenDict, FrozenList
 from .jurisdiction import NATIONAL, layer_for, layer_named
@@ -104,14 +104,12 @@ def _json_default(value: Any) -> Any:
 def to_snapshot(value: SnapshotInput, source: str | None = None, limits: Limits | None = None) -> Snapshot:
     """A Snapshot (the pydantic model) from a model, a mapping, JSON text or bytes, or a file path
     (a ``Path``, or a string that is not JSON text: a snapshot's JSON always starts with ``{``)."""
-    import msgspec  # noqa: PLC0415
-
     from .snapshot import Snapshot  # noqa: PLC0415 - the pydantic model: only when asked for
 
     if isinstance(value, Snapshot):
         return value
     if isinstance(value, Facts):
-        return Snapshot.model_validate_json(msgspec.json.encode(value))
+        return Snapshot.model_validate_json(encode_facts(value))
     return _read(value, source, limits or Limits.from_env(), parse_snapshot)
 
 

@@ -277,3 +277,19 @@ def _copy(value: Any) -> Any:
     if isinstance(value, list):
         return [_copy(item) for item in value]
     return value
+
+
+def _encode_date_subclass(value: Any) -> Any:
+    # msgspec encodes a plain date itself and hands anything else here: an activity's ShanghaiDate
+    # (a date subclass) is written as the day it is. Any other type is not a fact.
+    if isinstance(value, date):
+        return value.isoformat()
+    raise NotImplementedError(f"a snapshot holds no {type(value).__name__}")
+
+
+_FACTS_ENCODER = msgspec.json.Encoder(enc_hook=_encode_date_subclass)
+
+
+def encode_facts(facts: Facts) -> bytes:
+    """The Facts as snapshot JSON (fields at their defaults left out), every date as its day."""
+    return _FACTS_ENCODER.encode(facts)
