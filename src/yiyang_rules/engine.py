@@ -277,14 +277,19 @@ def compile_judge(kind: CheckKind, schedule: Schedule[Any]) -> RuleEvaluator:
             as_of = view.as_of
             ruled: list[Ruled[Any, Any]] = []
             later: list[Any] = []
+            run: list[Any] = []
+            run_in_force: bool | None = None
             for unit in units(params, view):
                 first = unit.first
                 if first > as_of:
                     later.append(unit)
-                elif start <= first:
-                    ruled.append(Ruled(unit, params, version))
-                else:
-                    ruled.append(Ruled(unit, None, None))
+                    continue
+                in_force = start <= first
+                if in_force is not run_in_force:
+                    run = []
+                    ruled.append(Ruled(run, params, version) if in_force else Ruled(run, None, None))
+                    run_in_force = in_force
+                run.append(unit)
             return ruled, later
 
         unit_reads, unit_verdict = timing.reads, timing.verdict
@@ -406,13 +411,19 @@ def judge(kind: CheckKind, schedule: Schedule[Any], view: SnapshotView) -> Outco
     as_of = view.as_of
     ruled: list[Ruled[Any, Any]] = []
     later: list[Any] = []
+    run: list[Any] = []
+    run_version: ScheduledVersion[Any] | bool | None = False  # False: no run yet
     for unit in timing.units(schedule.versions[-1].params, view):
         first = unit.first
         if first > as_of:
             later.append(unit)
             continue
         version = schedule.covering(first, unit.last)
-        ruled.append(Ruled(unit, None, None) if version is None else Ruled(unit, version.params, version.version))
+        if version is not run_version:
+            run = []
+            ruled.append(Ruled(run, None, None) if version is None else Ruled(run, version.params, version.version))
+            run_version = version
+        run.append(unit)
     return timing.judge(schedule.versions[-1].params, ruled, later, view)
 
 

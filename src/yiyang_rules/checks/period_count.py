@@ -107,8 +107,7 @@ def units(params: Params, view: SnapshotView) -> list[CountedPeriod]:
     ]
 
 
-def _state(ruled: Ruled[CountedPeriod, Params]) -> tuple[str, int | None]:
-    unit, params = ruled.unit, ruled.params
+def _state(unit: CountedPeriod, params: Params | None) -> tuple[str, int | None]:
     if params is None:
         return "not_in_force", None
     needed = params.min_count
@@ -136,10 +135,11 @@ def reads(
     outside = tuple([d for d in dates if not (start <= d <= end)])
     future = tuple([d for d in dates if start <= d <= end and d > as_of])
     periods = []
-    for item in ruled:
-        unit = item.unit
-        state, needed = _state(item)
-        periods.append((unit.label, unit.count, state, needed, item.version if needed is not None else None))
+    for run in ruled:
+        version_params, version = run.params, run.version
+        for unit in run.units:
+            state, needed = _state(unit, version_params)
+            periods.append((unit.label, unit.count, state, needed, version if needed is not None else None))
     return tuple(periods), outside, future, tuple(conflicting)
 
 
