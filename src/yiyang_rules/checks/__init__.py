@@ -41,7 +41,7 @@ _TIMINGS: tuple[tuple[Any, Timing], ...] = (
         period_count,
         UnitCheck(TimeClass.PERIODS, period_count.units, period_count.judge, period_count.reads, period_count.verdict),
     ),
-    (rate_limit, WholeCheck(TimeClass.WINDOW, rate_limit.evaluate)),
+    (rate_limit, WholeCheck(TimeClass.WINDOW, rate_limit.evaluate, rate_limit.reads, rate_limit.verdict)),
     (
         required_facts,
         WholeCheck(
