@@ -411,3 +411,38 @@ def test_rate_limit_memo_gives_the_plain_outcomes(engine: Engine) -> None:
     # every verdict is reached, under both versions of the two-version rule
     assert statuses == set(Status) - {Status.NOT_APPLICABLE}
     assert {"1.0.0", "2.0.0"} <= versions
+
+
+def test_record_and_list_memos_give_the_plain_outcomes(engine: Engine) -> None:
+    """``record_coverage`` (memoised by the ids it sorts) and ``distinct_count`` (by the techniques
+    listed): the compiled rule's outcome is the plain evaluation's, on snapshots that share
+    readings and on evaluation days that move records between pending, due, ended and not yet
+    begun, with a technique listed under two categories now and then."""
+    kinds = {"record_coverage", "distinct_count"}
+    make: Any = _bench().make_snapshot
+    compared = 0
+    hits = 0
+    seen: set[int] = set()
+    for index in range(30):
+        snapshot = make(11, index)
+        if index % 3 == 0 and snapshot.get("tcm_techniques"):
+            first = snapshot["tcm_techniques"][0]
+            snapshot["tcm_techniques"].append({**first, "category": first["category"] + "类二"})
+        if index % 7 == 0:
+            snapshot.pop("tcm_techniques", None)
+        model = parse_facts(json.dumps(snapshot, ensure_ascii=False))
+        catalog = engine.catalog_for(model)
+        for as_of in (date(2026, 3, 15), date(2026, 12, 31), date(2027, 1, 20), date(2028, 6, 1)):
+            compiled = SnapshotView.of(model, as_of)
+            plain = SnapshotView.of(model, as_of)
+            for rule, run in zip(catalog.rules, program(catalog), strict=True):
+                if rule.kind.name not in kinds:
+                    continue
+                got = run(compiled)
+                assert _json(got) == _json(plain_evaluate_rule(rule, plain)), (rule.id, as_of)
+                compared += 1
+                if got.rendered is not None:
+                    hits += id(got) in seen
+                    seen.add(id(got))
+    assert compared > 500
+    assert hits > 50  # outcomes handed out again from the memos were among those compared

@@ -54,9 +54,21 @@ _TIMINGS: tuple[tuple[Any, Timing], ...] = (
     ),
     (name_restriction, WholeCheck(TimeClass.SNAPSHOT, name_restriction.evaluate)),
     (deadline_after_event, UnitCheck(TimeClass.EVENTS, deadline_after_event.units, deadline_after_event.judge)),
-    (record_coverage, UnitCheck(TimeClass.EVENTS, record_coverage.units, record_coverage.judge)),
+    (
+        record_coverage,
+        UnitCheck(
+            TimeClass.EVENTS,
+            record_coverage.units,
+            record_coverage.judge,
+            record_coverage.reads,
+            record_coverage.verdict,
+        ),
+    ),
     (hazard_ledger, UnitCheck(TimeClass.EVENTS, hazard_ledger.units, hazard_ledger.judge)),
-    (distinct_count, WholeCheck(TimeClass.SNAPSHOT, distinct_count.evaluate)),
+    (
+        distinct_count,
+        WholeCheck(TimeClass.SNAPSHOT, distinct_count.evaluate, distinct_count.reads, distinct_count.verdict),
+    ),
 )
 
 KINDS: dict[str, CheckKind] = {

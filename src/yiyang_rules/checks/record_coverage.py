@@ -286,16 +286,44 @@ def _sorted_records(
     return in_scope, lacking, unknown, pending, before
 
 
+# Everything the outcome depends on (:func:`reads`): how many records are in scope; the ids of
+# those lacking the requirement, unknown, pending, judged before the rule was in force, not yet
+# begun on as_of, and ended before it (scope ``all``). None: the snapshot does not list the records.
+Readings = tuple[
+    int, tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]
+]
+
+
+def reads(
+    params: AnyCoverage, ruled: Sequence[Ruled[Event, AnyCoverage]], later: Sequence[Event], view: SnapshotView
+) -> Readings | None:
+    records: Sequence[Resident | Agreement] | None = getattr(view.snapshot, params.records)
+    if records is None:
+        return None
+    as_of = view.as_of
+    in_scope, lacking, unknown, pending, before = _sorted_records(ruled, as_of)
+    not_yet = tuple([u.record_id for u in later if not u.opening])
+    ended: tuple[str, ...] = ()
+    if params.scope == Scope.ALL:
+        live = _resident_live if params.records == "residents" else _agreement_live
+        ended = tuple([r.id for r in records if not live(r, as_of)])  # type: ignore[arg-type]
+    return in_scope, tuple(lacking), tuple(unknown), tuple(pending), tuple(before), not_yet, ended
+
+
 def judge(
     params: AnyCoverage, ruled: Sequence[Ruled[Event, AnyCoverage]], later: Sequence[Event], view: SnapshotView
 ) -> Outcome:
-    records: Sequence[Resident | Agreement] | None = getattr(view.snapshot, params.records)
+    return verdict(params, reads(params, ruled, later, view))
+
+
+def verdict(params: AnyCoverage, readings: Readings | None) -> Outcome:
+    """The outcome from the readings alone (:func:`reads`)."""
     record_label = _RECORD_LABELS[params.records]
     need = _REQUIREMENT_LABELS[params.requirement]
-    if records is None:
+    if readings is None:
         return missing(params.records, record_label.zh + "记录", record_label.en + " records")
-    as_of = view.as_of
-    in_scope, lacking, unknown, pending, before = _sorted_records(ruled, as_of)
+    in_scope, lacking_ids, unknown_ids, pending_ids, before, not_yet, ended = readings
+    lacking, unknown, pending = list(lacking_ids), list(unknown_ids), list(pending_ids)
     scope = params.scope.value
     evidence: dict[str, Any] = {
         "records": params.records,
@@ -304,16 +332,11 @@ def judge(
         "in_scope": in_scope,
     }
     if before:
-        evidence["before_in_force"] = before
-    if later:
-        not_yet = [u.record_id for u in later if not u.opening]
-        if not_yet:
-            evidence["after_as_of"] = not_yet
-    if scope == Scope.ALL:
-        live = _resident_live if params.records == "residents" else _agreement_live
-        ended = [r.id for r in records if not live(r, as_of)]  # type: ignore[arg-type]
-        if ended:
-            evidence["ended"] = ended
+        evidence["before_in_force"] = list(before)
+    if not_yet:
+        evidence["after_as_of"] = list(not_yet)
+    if ended:
+        evidence["ended"] = list(ended)
     if pending:
         evidence["pending"] = pending
     if not in_scope:
