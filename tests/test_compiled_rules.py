@@ -16,16 +16,28 @@ import copy
 import json
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
 
 from render_items import _bench
 from yiyang_rules.catalog import Catalog, CompiledRule
-from yiyang_rules.checks import required_facts
-from yiyang_rules.checks.base import Outcome, SnapshotView, Status, not_in_force, outcome, places_to_fill
+from yiyang_rules.checks import rate_limit, required_facts
+from yiyang_rules.checks.base import (
+    Outcome,
+    Schedule,
+    ScheduledVersion,
+    SnapshotView,
+    Status,
+    missing,
+    not_in_force,
+    outcome,
+    places_to_fill,
+)
 from yiyang_rules.conditions import compile_condition, fact_path_field, fact_reader, fact_value, holds
-from yiyang_rules.engine import Engine, evaluator, judge, parse_facts, program
+from yiyang_rules.engine import Engine, compile_judge, evaluator, judge, parse_facts, program
 from yiyang_rules.report_json import rendered_body
 from yiyang_rules.vocabulary import FACT_KEYS, FactSection, InstitutionKind
 
@@ -277,3 +289,160 @@ def test_agreement_in_force_reads_as_the_model_method() -> None:
                 assert got == modelled.in_force_on(day), (agreement, day)
                 outcomes.add(got)
     assert outcomes == {True, False}
+
+
+def unsplit_rate_limit(params: rate_limit.Params, view: SnapshotView) -> Outcome:
+    """``rate_limit`` as it was before it was split into ``reads`` and ``verdict``: an independent
+    reference, reading the snapshot directly."""
+    field_path, label = rate_limit._MEASURES[params.measure]
+    quality = view.snapshot.quality
+    pair: tuple[int, int] | None = None
+    if quality is not None and params.measure is rate_limit.Measure.PRESSURE_ULCER_GRADE2_PLUS_INCIDENCE:
+        ulcers = quality.pressure_ulcers
+        pair = None if ulcers is None else (ulcers.new_grade2_plus, ulcers.residents)
+    elif quality is not None:
+        training = quality.training
+        pair = None if training is None else (training.staff_trained, training.staff_in_scope)
+    if pair is None:
+        return missing(field_path, label.zh + "数据", label.en + " data")
+    numerator, denominator = pair
+    percent = rate_limit._percent
+    evidence: dict[str, Any] = {
+        "measure": params.measure.value,
+        "numerator": numerator,
+        "denominator": denominator,
+        "limit": str(params.limit),
+        "bound": params.bound.value,
+        "inclusive": params.inclusive,
+    }
+    if denominator == 0:
+        return outcome(
+            Status.INSUFFICIENT_DATA,
+            f"{label.zh}：分母为0，无法计算",
+            f"{label.en}: the denominator is 0, so there is no rate",
+            **evidence,
+        )
+    value = Fraction(numerator, denominator)
+    evidence["rate"] = percent(value)
+    at_most = params.bound is rate_limit.Bound.AT_MOST
+    limit = Fraction(params.limit)
+    within = (
+        (value <= limit if params.inclusive else value < limit)
+        if at_most
+        else (value >= limit if params.inclusive else value > limit)
+    )
+    relation_zh, relation_en = ("不超过", "at most") if at_most else ("不低于", "at least")
+    shown = f"{numerator}/{denominator} = {percent(value)}"
+    if within:
+        return outcome(
+            Status.COMPLIANT,
+            f"{label.zh} {shown}，{relation_zh}{percent(limit)}",
+            f"{label.en} {shown}, {relation_en} {percent(limit)}",
+            **evidence,
+        )
+    return outcome(
+        Status.NON_COMPLIANT,
+        f"{label.zh} {shown}，应{relation_zh}{percent(limit)}",
+        f"{label.en} {shown}, should be {relation_en} {percent(limit)}",
+        **evidence,
+    )
+
+
+def _quality_variants(base: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The snapshot with its quality section absent, empty, and with measures on, below and above
+    the limits (a zero denominator among them), in windows of 2025, 2026 and across both."""
+    qualities: list[dict[str, Any] | None] = [None, {}]
+    for residents, new in [(0, 0), (100, 5), (100, 6), (40, 2), (40, 1), (7, 0), (3, 3), (100, 3)]:
+        qualities.append({"pressure_ulcers": {"residents": residents, "new_grade2_plus": new}})
+        qualities.append({"training": {"staff_in_scope": residents, "staff_trained": new}})
+    for quality in qualities:
+        for start, end in [("2025-01-01", "2025-12-31"), ("2026-01-01", "2026-12-31"), ("2025-07-01", "2026-06-30")]:
+            changed = copy.deepcopy(base)
+            changed["quality"] = quality
+            changed["period"] = {"start": start, "end": end}
+            yield changed
+
+
+def test_rate_limit_memo_gives_the_plain_outcomes(engine: Engine) -> None:
+    """A window measure is memoised per version by its readings: the compiled rule gives the plain
+    evaluation's outcome (the version that judged it named), and equal readings never give
+    different outcomes of the unsplit reference, for the catalogs' rules and for a rule of two
+    versions whose windows fall under one, the other, or both."""
+    from yiyang_rules.checks import KINDS  # noqa: PLC0415
+
+    kind = KINDS[rate_limit.KIND]
+    first = rate_limit.Params(measure=rate_limit.Measure.PRESSURE_ULCER_GRADE2_PLUS_INCIDENCE, limit=Decimal("0.05"))
+    second = rate_limit.Params(
+        measure=rate_limit.Measure.PRESSURE_ULCER_GRADE2_PLUS_INCIDENCE, limit=Decimal("0.03"), inclusive=False
+    )
+    two_versions = Schedule(
+        (
+            ScheduledVersion("1.0.0", date(2024, 1, 1), date(2025, 12, 31), first),
+            ScheduledVersion("2.0.0", date(2026, 1, 1), None, second),
+        )
+    )
+    training = rate_limit.Params(
+        measure=rate_limit.Measure.STAFF_TRAINING_COVERAGE, bound=rate_limit.Bound.AT_LEAST, limit=Decimal("0.9")
+    )
+    schedules = [rule.schedule for catalog in engine.catalogs.values() for rule in catalog.rules if rule.kind is kind]
+    schedules += [two_versions, Schedule((ScheduledVersion("1.0.0", date(2020, 1, 1), None, training),))]
+    compiled = [(schedule, compile_judge(kind, schedule)) for schedule in schedules]
+    seen: dict[tuple[int, Any], tuple[Status, str]] = {}
+    statuses: set[Status] = set()
+    versions: set[Any] = set()
+    make: Any = _bench().make_snapshot
+    for index in range(3):
+        for snapshot in _quality_variants(make(0, index)):
+            model = parse_facts(json.dumps(snapshot, ensure_ascii=False))
+            view = SnapshotView.of(model, date(2027, 1, 10))
+            for schedule, run in compiled:
+                got = _json(run(view))
+                assert got == _json(judge(kind, schedule, SnapshotView.of(model, view.as_of)))
+                covering = schedule.covering(model.period.start, model.period.end)
+                if covering is None:
+                    continue
+                reference = unsplit_rate_limit(covering.params, view)
+                reference.evidence.setdefault("version", covering.version)
+                assert got == _json(reference)
+                key = rate_limit.reads(covering.params, view)
+                assert seen.setdefault((id(covering.params), key), got) == got
+                statuses.add(got[0])
+                versions.add(covering.version)
+    # every verdict is reached, under both versions of the two-version rule
+    assert statuses == set(Status) - {Status.NOT_APPLICABLE}
+    assert {"1.0.0", "2.0.0"} <= versions
+
+
+def test_record_and_list_memos_give_the_plain_outcomes(engine: Engine) -> None:
+    """``record_coverage`` (memoised by the ids it sorts) and ``distinct_count`` (by the techniques
+    listed): the compiled rule's outcome is the plain evaluation's, on snapshots that share
+    readings and on evaluation days that move records between pending, due, ended and not yet
+    begun, with a technique listed under two categories now and then."""
+    kinds = {"record_coverage", "distinct_count"}
+    make: Any = _bench().make_snapshot
+    compared = 0
+    hits = 0
+    seen: set[int] = set()
+    for index in range(30):
+        snapshot = make(11, index)
+        if index % 3 == 0 and snapshot.get("tcm_techniques"):
+            first = snapshot["tcm_techniques"][0]
+            snapshot["tcm_techniques"].append({**first, "category": first["category"] + "类二"})
+        if index % 7 == 0:
+            snapshot.pop("tcm_techniques", None)
+        model = parse_facts(json.dumps(snapshot, ensure_ascii=False))
+        catalog = engine.catalog_for(model)
+        for as_of in (date(2026, 3, 15), date(2026, 12, 31), date(2027, 1, 20), date(2028, 6, 1)):
+            compiled = SnapshotView.of(model, as_of)
+            plain = SnapshotView.of(model, as_of)
+            for rule, run in zip(catalog.rules, program(catalog), strict=True):
+                if rule.kind.name not in kinds:
+                    continue
+                got = run(compiled)
+                assert _json(got) == _json(plain_evaluate_rule(rule, plain)), (rule.id, as_of)
+                compared += 1
+                if got.rendered is not None:
+                    hits += id(got) in seen
+                    seen.add(id(got))
+    assert compared > 500
+    assert hits > 50  # outcomes handed out again from the memos were among those compared

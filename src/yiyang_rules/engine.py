@@ -197,6 +197,10 @@ def _finding(
 
 def evaluate_rule(rule: AnyRule, view: SnapshotView) -> Outcome:
     """Applicability first (three-valued), then the rule's check under its schedule."""
+    # evaluator(rule), its hit inline: this is called for every rule of every snapshot.
+    entry = _EVALUATORS.get(id(rule))
+    if entry is not None and entry[0]() is rule:
+        return entry[1](view)
     return evaluator(rule)(view)
 
 
@@ -221,9 +225,10 @@ def _remember(memo: dict[Hashable, Outcome], key: Hashable, result: Outcome) -> 
 
 def _frozen(value: Any) -> Any:
     if isinstance(value, dict):
-        return FrozenDict({k: _frozen(v) for k, v in value.items()})
+        # Scalars (most values) are taken as they are, without a call each.
+        return FrozenDict({k: _frozen(v) if isinstance(v, (dict, list)) else v for k, v in value.items()})
     if isinstance(value, list):
-        return FrozenList(_frozen(v) for v in value)
+        return FrozenList([_frozen(v) if isinstance(v, (dict, list)) else v for v in value])
     return value
 
 
@@ -303,14 +308,19 @@ def compile_judge(kind: CheckKind, schedule: Schedule[Any]) -> RuleEvaluator:
             as_of = view.as_of
             ruled: list[Ruled[Any, Any]] = []
             later: list[Any] = []
+            run: list[Any] = []
+            run_in_force: bool | None = None
             for unit in units(params, view):
                 first = unit.first
                 if first > as_of:
                     later.append(unit)
-                elif start <= first:
-                    ruled.append(Ruled(unit, params, version))
-                else:
-                    ruled.append(Ruled(unit, None, None))
+                    continue
+                in_force = start <= first
+                if in_force is not run_in_force:
+                    run = []
+                    ruled.append(Ruled(run, params, version) if in_force else Ruled(run, None, None))
+                    run_in_force = in_force
+                run.append(unit)
             return ruled, later
 
         unit_reads, unit_verdict = timing.reads, timing.verdict
@@ -333,8 +343,10 @@ def compile_judge(kind: CheckKind, schedule: Schedule[Any]) -> RuleEvaluator:
             return found
 
         return per_unit_memoised
-    if not isinstance(timing, WholeCheck) or timing.time is not TimeClass.SNAPSHOT:
+    if not isinstance(timing, WholeCheck):
         return lambda view: judge(kind, schedule, view)
+    if timing.time is TimeClass.WINDOW:
+        return _compile_window(kind, timing, schedule)
     reads, verdict = timing.reads, timing.verdict
     if reads is None or verdict is None:
         if only is not None:
@@ -354,6 +366,36 @@ def compile_judge(kind: CheckKind, schedule: Schedule[Any]) -> RuleEvaluator:
         return memoised[id(version)](view)
 
     return scheduled
+
+
+def _compile_window(kind: CheckKind, timing: WholeCheck, schedule: Schedule[Any]) -> RuleEvaluator:
+    """:func:`judge` of a window measure: each version's outcome (which says that version, as
+    ``judge`` does) memoised by the readings."""
+    reads, verdict = timing.reads, timing.verdict
+    if reads is None or verdict is None:
+        return lambda view: judge(kind, schedule, view)
+    under = {
+        id(v): _memoised(v.params, reads, _saying_version(verdict, v.version), timing.compile_reads)
+        for v in schedule.versions
+    }
+
+    def windowed(view: SnapshotView) -> Outcome:
+        first, last = _window_span(view)
+        version = schedule.covering(first, last)
+        if version is None:
+            return _window_not_covered(schedule, first, last)
+        return under[id(version)](view)
+
+    return windowed
+
+
+def _saying_version(verdict: Callable[[Any, Any], Outcome], version: str) -> Callable[[Any, Any], Outcome]:
+    def said(params: Any, readings: Any) -> Outcome:
+        result = verdict(params, readings)
+        result.evidence.setdefault("version", version)
+        return result
+
+    return said
 
 
 def _memoised(
@@ -422,23 +464,27 @@ def judge(kind: CheckKind, schedule: Schedule[Any], view: SnapshotView) -> Outco
         version = schedule.covering(first, last)
         if version is None:
             return _window_not_covered(schedule, first, last)
-        result = timing.judge(version.params, view)
         # The finding's rule_version is the one in force on as_of; a window may have been judged
         # under an earlier one, so say which.
-        result.evidence.setdefault("version", version.version)
-        return result
+        return _saying_version(timing.judge, version.version)(version.params, view)
     # Periods and events: each unit under the version in force for the whole of its span; a unit
     # that starts after as_of has not happened yet and is handed back as such, never judged.
     as_of = view.as_of
     ruled: list[Ruled[Any, Any]] = []
     later: list[Any] = []
+    run: list[Any] = []
+    run_version: ScheduledVersion[Any] | bool | None = False  # False: no run yet
     for unit in timing.units(schedule.versions[-1].params, view):
         first = unit.first
         if first > as_of:
             later.append(unit)
             continue
         version = schedule.covering(first, unit.last)
-        ruled.append(Ruled(unit, None, None) if version is None else Ruled(unit, version.params, version.version))
+        if version is not run_version:
+            run = []
+            ruled.append(Ruled(run, None, None) if version is None else Ruled(run, version.params, version.version))
+            run_version = version
+        run.append(unit)
     return timing.judge(schedule.versions[-1].params, ruled, later, view)
 
 

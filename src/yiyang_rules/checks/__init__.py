@@ -40,7 +40,7 @@ _TIMINGS: tuple[tuple[Any, Timing], ...] = (
         period_count,
         UnitCheck(TimeClass.PERIODS, period_count.units, period_count.judge, period_count.reads, period_count.verdict),
     ),
-    (rate_limit, WholeCheck(TimeClass.WINDOW, rate_limit.evaluate)),
+    (rate_limit, WholeCheck(TimeClass.WINDOW, rate_limit.evaluate, rate_limit.reads, rate_limit.verdict)),
     (
         required_facts,
         WholeCheck(
@@ -53,9 +53,21 @@ _TIMINGS: tuple[tuple[Any, Timing], ...] = (
     ),
     (name_restriction, WholeCheck(TimeClass.SNAPSHOT, name_restriction.evaluate)),
     (deadline_after_event, UnitCheck(TimeClass.EVENTS, deadline_after_event.units, deadline_after_event.judge)),
-    (record_coverage, UnitCheck(TimeClass.EVENTS, record_coverage.units, record_coverage.judge)),
+    (
+        record_coverage,
+        UnitCheck(
+            TimeClass.EVENTS,
+            record_coverage.units,
+            record_coverage.judge,
+            record_coverage.reads,
+            record_coverage.verdict,
+        ),
+    ),
     (hazard_ledger, UnitCheck(TimeClass.EVENTS, hazard_ledger.units, hazard_ledger.judge)),
-    (distinct_count, WholeCheck(TimeClass.SNAPSHOT, distinct_count.evaluate)),
+    (
+        distinct_count,
+        WholeCheck(TimeClass.SNAPSHOT, distinct_count.evaluate, distinct_count.reads, distinct_count.verdict),
+    ),
 )
 
 KINDS: dict[str, CheckKind] = {

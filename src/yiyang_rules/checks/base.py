@@ -6,7 +6,9 @@ Time is the engine's (docs/semantics.md, "Time"): a kind never looks up a rule v
 its time class; a *whole* kind is handed the parameters of the one version that judges it (the one
 in force on ``as_of``, or for the whole window), a *per-unit* kind lists the units it judges (periods,
 events, live records), each with the span of days one version must cover, and is handed back, for
-each unit, the parameters of that version or ``None`` (not judged).
+each unit, the parameters of that version or ``None`` (not judged): in runs of consecutive units
+under the same version, so that the many records of one snapshot judged under one version are
+handed over as one list, not one object each.
 """
 
 from __future__ import annotations
@@ -66,15 +68,17 @@ class Unit(Protocol):
 U = TypeVar("U", bound=Unit)
 
 
-# Ruled and Event are not frozen: they are made for every unit of every rule of every snapshot,
-# live for one evaluation and are never shared, and a frozen dataclass's __init__ (one
+# Ruled and Event are not frozen: they are made for every rule of every snapshot (Event for every
+# record), live for one evaluation and are never shared, and a frozen dataclass's __init__ (one
 # object.__setattr__ call per field) cost three times a plain one's. Nothing assigns to them.
 @dataclass(slots=True)
 class Ruled(Generic[U, P]):
-    """A unit and the parameters of the version the engine chose for it; ``None``: no one version
-    was in force for the whole unit, so it is not judged."""
+    """Consecutive units (in the order the kind listed them) and the parameters of the version the
+    engine chose for every one of them; ``None``: for none of them was one version in force for the
+    whole unit, so they are not judged. The engine hands a kind its units as a sequence of these,
+    in order: a kind that reads them unit by unit sees them as listed."""
 
-    unit: U
+    units: Sequence[U]
     params: P | None
     version: str | None
 
@@ -234,7 +238,8 @@ class UnitCheck:
     """A kind judged unit by unit (periods, events). ``units(latest, view)`` lists the units, read
     with the latest version's parameters (which records, which period length: the shape of the
     check); ``judge(latest, ruled, later, view)`` gets each unit on or before ``as_of`` with the
-    parameters of the version in force for it, and the units that have not happened yet."""
+    parameters of the version in force for it (runs of :class:`Ruled`, in the units' order), and
+    the units that have not happened yet."""
 
     time: Literal[TimeClass.PERIODS, TimeClass.EVENTS]
     units: Callable[[Any, SnapshotView], Sequence[Unit]]

@@ -49,15 +49,16 @@ def judge(params: Params, ruled: Sequence[Ruled[Event, Params]], later: Sequence
     judged = 0
     in_force = 0
     after = {"signed_after_as_of": [u.record_id for u in later]} if later else {}
-    for item in ruled:
-        agreement: Agreement = item.unit.record
+    # Each signing with the parameters of the version in force on its day (None: before the rule).
+    signings: list[tuple[Agreement, Params | None]] = [(unit.record, run.params) for run in ruled for unit in run.units]
+    for agreement, version_params in signings:
         entry: dict[str, Any] = {"id": agreement.id, "signed": agreement.signed.isoformat()}
         records.append(entry)
-        if item.params is None:
+        if version_params is None:
             entry["state"] = "before_in_force"
             continue
         in_force += 1
-        due = add_months(agreement.signed, item.params.within_months)
+        due = add_months(agreement.signed, version_params.within_months)
         entry["due"] = due.isoformat()
         # Judged as things stood on as_of: a report dated later has not happened yet.
         done = agreement.reported if agreement.reported is not None and agreement.reported <= view.as_of else None

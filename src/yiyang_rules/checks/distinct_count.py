@@ -61,14 +61,32 @@ def category_bounds(pairs: Iterable[tuple[str, str]]) -> tuple[int, int, dict[st
     return len(certain), _max_matching(options), conflicts
 
 
-def evaluate(params: Params, view: SnapshotView) -> Outcome:
-    """The list as it stands on ``as_of``, under the version the engine chose."""
+# Everything the outcome depends on (:func:`reads`): each technique's (name, category) as listed;
+# None: the snapshot does not list them.
+Readings = tuple[tuple[str, str], ...]
+
+
+def reads(params: Params, view: SnapshotView) -> Readings | None:
     techniques = view.snapshot.tcm_techniques
     if techniques is None:
+        return None
+    return tuple([(t.name, t.category) for t in techniques])
+
+
+def evaluate(params: Params, view: SnapshotView) -> Outcome:
+    """The list as it stands on ``as_of``, under the version the engine chose."""
+    return verdict(params, reads(params, view))
+
+
+def verdict(params: Params, techniques: Readings | None) -> Outcome:
+    """The outcome from the readings alone (:func:`reads`)."""
+    if techniques is None:
         return missing("tcm_techniques", "中医适宜技术清单", "the list of TCM techniques")
-    names = sorted({normalise(t.name) for t in techniques})
-    low, high, conflicts = category_bounds((t.name, t.category) for t in techniques)
-    certain_categories = sorted({normalise(t.category) for t in techniques if normalise(t.name) not in conflicts})
+    names = sorted({normalise(name) for name, _ in techniques})
+    low, high, conflicts = category_bounds(techniques)
+    certain_categories = sorted(
+        {normalise(category) for name, category in techniques if normalise(name) not in conflicts}
+    )
     evidence: dict[str, Any] = {
         "items": len(names),
         "categories": low,

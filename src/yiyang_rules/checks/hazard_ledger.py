@@ -91,14 +91,15 @@ def judge(
     params: Params | None = None
     found_under: list[tuple[Hazard, Params | None, str | None]] = []
     deadline_under: dict[str, Params | None] = {}
-    for item in ruled:
-        hazard = item.unit.hazard
-        if item.unit.what == "ledger":
-            params = item.params
-        elif hazard is not None and item.unit.what == "found":
-            found_under.append((hazard, item.params, item.version))
-        elif hazard is not None:
-            deadline_under[hazard.id] = item.params
+    for run in ruled:
+        for unit in run.units:
+            hazard = unit.hazard
+            if unit.what == "ledger":
+                params = run.params
+            elif hazard is not None and unit.what == "found":
+                found_under.append((hazard, run.params, run.version))
+            elif hazard is not None:
+                deadline_under[hazard.id] = run.params
     if params is None:
         return outcome(
             Status.NOT_APPLICABLE, "该规则在评估日已不再施行", "the rule is no longer in force on the evaluation date"

@@ -60,61 +60,50 @@ def _dates(view: SnapshotView, kind: ActivityKind) -> tuple[list[date], list[str
     return known
 
 
-@dataclass(slots=True)  # not frozen: made per period per rule per snapshot (see base.Ruled)
-class CountedPeriod:
-    """A calendar period with its count. A whole, ended period must be covered by one version from
-    its first to its last day; a running one is read under the version of its last known day."""
+@dataclass(frozen=True, slots=True)
+class PeriodSlot:
+    """A calendar period's place in a window as of a day, the same for every snapshot with that
+    window and day (so worked out once, and the unit the engine judges: no object per period per
+    snapshot). A whole, ended period must be covered by one version from its first to its last day;
+    a running one is read under the version of its last known day."""
 
     period: Period
-    label: str  # the period's label, worked out once per window
-    count: int
+    label: str  # the period's label
+    low: date  # the days counted: records inside both the period and the window, dated on or
+    high: date  # before as_of (none when low > high)
     whole: bool
     first: date
     last: date
 
 
-# One period's place in a window: the period, its label, the days counted in it (low..high; none
-# when low > high), whether it is judged whole, and the span one version must cover.
-_Slot = tuple[Period, str, date, date, bool, date, date]
-
-
 @lru_cache(maxsize=1024)
-def _layout(unit: PeriodUnit, start: date, end: date, as_of: date) -> tuple[_Slot, ...]:
-    """The periods of a window as of a day: the same for every snapshot with that window and day,
-    worked out once."""
-    out: list[_Slot] = []
+def _layout(unit: PeriodUnit, start: date, end: date, as_of: date) -> tuple[PeriodSlot, ...]:
+    """The periods of a window as of a day."""
+    out: list[PeriodSlot] = []
     for period in periods_overlapping(unit, start, min(end, max(start, as_of))):
-        # Counted: records inside both the period and the window, dated on or before as_of.
         low, high = max(period.start, start), min(period.end, end, as_of)
         if start <= period.start and period.end <= end and period.end <= as_of:
-            out.append((period, period.label, low, high, True, period.start, period.end))
+            out.append(PeriodSlot(period, period.label, low, high, True, period.start, period.end))
         else:
             probe = min(period.end, end, as_of)
-            out.append((period, period.label, low, high, False, probe, probe))
+            out.append(PeriodSlot(period, period.label, low, high, False, probe, probe))
     return tuple(out)
 
 
-def units(params: Params, view: SnapshotView) -> list[CountedPeriod]:
+def units(params: Params, view: SnapshotView) -> tuple[PeriodSlot, ...]:
     if view.snapshot.activities is None:
-        return []
+        return ()
     start, end = view.window
-    dates = _dates(view, params.activity)[0]
-    return [
-        CountedPeriod(
-            period, label, bisect_right(dates, high) - bisect_left(dates, low) if low <= high else 0, whole, first, last
-        )
-        for period, label, low, high, whole, first, last in _layout(params.period, start, end, view.as_of)
-    ]
+    return _layout(params.period, start, end, view.as_of)
 
 
-def _state(ruled: Ruled[CountedPeriod, Params]) -> tuple[str, int | None]:
-    unit, params = ruled.unit, ruled.params
+def _state(count: int, whole: bool, params: Params | None) -> tuple[str, int | None]:
     if params is None:
         return "not_in_force", None
     needed = params.min_count
-    if unit.count >= needed:
+    if count >= needed:
         return "met", needed
-    return ("short" if unit.whole else "open"), needed
+    return ("short" if whole else "open"), needed
 
 
 # Everything the outcome depends on (:func:`reads`): per period judged (label, count, state,
@@ -126,7 +115,7 @@ Readings = tuple[
 
 
 def reads(
-    params: Params, ruled: Sequence[Ruled[CountedPeriod, Params]], later: Sequence[CountedPeriod], view: SnapshotView
+    params: Params, ruled: Sequence[Ruled[PeriodSlot, Params]], later: Sequence[PeriodSlot], view: SnapshotView
 ) -> Readings | None:
     if view.snapshot.activities is None:
         return None
@@ -136,15 +125,18 @@ def reads(
     outside = tuple([d for d in dates if not (start <= d <= end)])
     future = tuple([d for d in dates if start <= d <= end and d > as_of])
     periods = []
-    for item in ruled:
-        unit = item.unit
-        state, needed = _state(item)
-        periods.append((unit.label, unit.count, state, needed, item.version if needed is not None else None))
+    for run in ruled:
+        version_params, version = run.params, run.version
+        for slot in run.units:
+            low, high = slot.low, slot.high
+            count = bisect_right(dates, high) - bisect_left(dates, low) if low <= high else 0
+            state, needed = _state(count, slot.whole, version_params)
+            periods.append((slot.label, count, state, needed, version if needed is not None else None))
     return tuple(periods), outside, future, tuple(conflicting)
 
 
 def judge(
-    params: Params, ruled: Sequence[Ruled[CountedPeriod, Params]], later: Sequence[CountedPeriod], view: SnapshotView
+    params: Params, ruled: Sequence[Ruled[PeriodSlot, Params]], later: Sequence[PeriodSlot], view: SnapshotView
 ) -> Outcome:
     return verdict(params, reads(params, ruled, later, view))
 

@@ -75,9 +75,20 @@ def _percent(value: Fraction) -> str:
     return f"{float(value) * 100:.2f}%"
 
 
+def reads(params: Params, view: SnapshotView) -> tuple[int, int] | None:
+    """Everything :func:`verdict` depends on: the measure's numerator and denominator (None: the
+    snapshot does not give them)."""
+    return _fraction(view, params.measure)
+
+
 def evaluate(params: Params, view: SnapshotView) -> Outcome:
+    """The window's measure, under the version the engine chose (in force for the whole window)."""
+    return verdict(params, reads(params, view))
+
+
+def verdict(params: Params, pair: tuple[int, int] | None) -> Outcome:
+    """The outcome from the readings alone (:func:`reads`)."""
     field_path, label = _MEASURES[params.measure]
-    pair = _fraction(view, params.measure)
     if pair is None:
         return missing(field_path, label.zh + "数据", label.en + " data")
     numerator, denominator = pair

@@ -140,26 +140,34 @@ Verdict = bool | None | Literal["pending"]
 
 _DAYS_BEFORE = timedelta(days=ASSESSMENT_DAYS_BEFORE)
 _DAYS_AFTER = timedelta(days=ASSESSMENT_DAYS_AFTER)
+_FIRST_DAY, _LAST_DAY = date.min.toordinal(), date.max.toordinal()
 
 
 def _admission_check(params: ResidentCoverage, as_of: date) -> Callable[[Resident], Verdict]:
     after = _DAYS_AFTER if params.within_days is None else timedelta(days=params.within_days)
-
+    # Day numbers (ordinals), not dates: a snapshot's dates are a subclass of date, whose arithmetic
+    # costs five times a plain date's, and this runs for every resident of every snapshot.
+    days_after = after.days
+    as_of_day = as_of.toordinal()
     admission = AssessmentKind.ADMISSION
 
     def assessed(resident: Resident) -> Verdict:
         assessments = resident.assessments
         if assessments is None:
             return None
-        admitted = resident.admitted
-        earliest, latest = admitted - _DAYS_BEFORE, admitted + after
+        admitted_day = resident.admitted.toordinal()
+        earliest, latest = admitted_day - ASSESSMENT_DAYS_BEFORE, admitted_day + days_after
+        if earliest < _FIRST_DAY or latest > _LAST_DAY:
+            # What the date arithmetic raises off the calendar; the engine reports it as dates too
+            # near the ends of the calendar.
+            raise OverflowError("date value out of range")
         # An assessment dated after as_of had not happened yet on as_of.
-        last_counted = min(latest, as_of)
+        last_counted = latest if latest < as_of_day else as_of_day
         for assessment in assessments:
-            if earliest <= assessment.date <= last_counted and assessment.kind == admission:
+            if assessment.kind == admission and earliest <= assessment.date.toordinal() <= last_counted:
                 return True
         # Not yet late while the time allowed after admission runs.
-        return PENDING if latest >= as_of else False
+        return PENDING if latest >= as_of_day else False
 
     return assessed
 
@@ -251,47 +259,76 @@ def _sorted_records(
     in_scope = 0
     checks: dict[int, Callable[[Any], Verdict]] = {}
     opened_out_of_force: set[int] = set()  # records whose opening event predates the rule
-    # Most units share one version's parameters: its check is looked up again only when they change.
-    check_params: AnyCoverage | None = None
-    check: Callable[[Any], Verdict] | None = None
-    for item in ruled:
-        unit, version_params = item.unit, item.params
-        if unit.opening:
-            if version_params is None:
-                opened_out_of_force.add(id(unit.record))
+    for run in ruled:
+        version_params = run.params
+        if version_params is None:
+            for unit in run.units:
+                if unit.opening:
+                    opened_out_of_force.add(id(unit.record))
+                else:
+                    before.append(unit.record_id)
             continue
-        if version_params is None or (opened_out_of_force and id(unit.record) in opened_out_of_force):
-            before.append(unit.record_id)
-            continue
-        in_scope += 1
         # The version in force on the record's day decides (its own within_days, say).
-        if check is None or version_params is not check_params:
-            check = checks.get(id(version_params))
-            if check is None:
-                check = checks[id(version_params)] = _requirement(version_params, as_of)
-            check_params = version_params
-        verdict = check(unit.record)
-        if verdict is True:
-            continue
-        if verdict is False:
-            lacking.append(unit.record_id)
-        elif verdict is None:
-            unknown.append(unit.record_id)
-        elif verdict == PENDING:
-            pending.append(unit.record_id)
+        check = checks.get(id(version_params))
+        if check is None:
+            check = checks[id(version_params)] = _requirement(version_params, as_of)
+        for unit in run.units:
+            if unit.opening:
+                continue
+            if opened_out_of_force and id(unit.record) in opened_out_of_force:
+                before.append(unit.record_id)
+                continue
+            in_scope += 1
+            verdict = check(unit.record)
+            if verdict is True:
+                continue
+            if verdict is False:
+                lacking.append(unit.record_id)
+            elif verdict is None:
+                unknown.append(unit.record_id)
+            elif verdict == PENDING:
+                pending.append(unit.record_id)
     return in_scope, lacking, unknown, pending, before
+
+
+# Everything the outcome depends on (:func:`reads`): how many records are in scope; the ids of
+# those lacking the requirement, unknown, pending, judged before the rule was in force, not yet
+# begun on as_of, and ended before it (scope ``all``). None: the snapshot does not list the records.
+Readings = tuple[
+    int, tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]
+]
+
+
+def reads(
+    params: AnyCoverage, ruled: Sequence[Ruled[Event, AnyCoverage]], later: Sequence[Event], view: SnapshotView
+) -> Readings | None:
+    records: Sequence[Resident | Agreement] | None = getattr(view.snapshot, params.records)
+    if records is None:
+        return None
+    as_of = view.as_of
+    in_scope, lacking, unknown, pending, before = _sorted_records(ruled, as_of)
+    not_yet = tuple([u.record_id for u in later if not u.opening])
+    ended: tuple[str, ...] = ()
+    if params.scope == Scope.ALL:
+        live = _resident_live if params.records == "residents" else _agreement_live
+        ended = tuple([r.id for r in records if not live(r, as_of)])  # type: ignore[arg-type]
+    return in_scope, tuple(lacking), tuple(unknown), tuple(pending), tuple(before), not_yet, ended
 
 
 def judge(
     params: AnyCoverage, ruled: Sequence[Ruled[Event, AnyCoverage]], later: Sequence[Event], view: SnapshotView
 ) -> Outcome:
-    records: Sequence[Resident | Agreement] | None = getattr(view.snapshot, params.records)
+    return verdict(params, reads(params, ruled, later, view))
+
+
+def verdict(params: AnyCoverage, readings: Readings | None) -> Outcome:
+    """The outcome from the readings alone (:func:`reads`)."""
     record_label = _RECORD_LABELS[params.records]
     need = _REQUIREMENT_LABELS[params.requirement]
-    if records is None:
+    if readings is None:
         return missing(params.records, record_label.zh + "记录", record_label.en + " records")
-    as_of = view.as_of
-    in_scope, lacking, unknown, pending, before = _sorted_records(ruled, as_of)
+    in_scope, lacking_ids, unknown_ids, pending_ids, before, not_yet, ended = readings
+    lacking, unknown, pending = list(lacking_ids), list(unknown_ids), list(pending_ids)
     scope = params.scope.value
     evidence: dict[str, Any] = {
         "records": params.records,
@@ -300,16 +337,11 @@ def judge(
         "in_scope": in_scope,
     }
     if before:
-        evidence["before_in_force"] = before
-    if later:
-        not_yet = [u.record_id for u in later if not u.opening]
-        if not_yet:
-            evidence["after_as_of"] = not_yet
-    if scope == Scope.ALL:
-        live = _resident_live if params.records == "residents" else _agreement_live
-        ended = [r.id for r in records if not live(r, as_of)]  # type: ignore[arg-type]
-        if ended:
-            evidence["ended"] = ended
+        evidence["before_in_force"] = list(before)
+    if not_yet:
+        evidence["after_as_of"] = list(not_yet)
+    if ended:
+        evidence["ended"] = list(ended)
     if pending:
         evidence["pending"] = pending
     if not in_scope:

@@ -64,12 +64,21 @@ def reads(params: Params, view: SnapshotView) -> tuple[Reading, ...]:
 
 # The reading of an item that applies, by its fact's value: shared, not built per snapshot.
 _APPLIES: dict[bool | None, Reading] = {value: (True, (), value) for value in (True, False, None)}
+_ONE: dict[bool | None, tuple[Reading, ...]] = {value: (reading,) for value, reading in _APPLIES.items()}
 
 
 def compile_reads(params: Params) -> Callable[[SnapshotView], tuple[Reading, ...]]:
     """The readings for one version's parameters, each item's condition and fact path prepared
     once, so a memo lookup costs little more than building its key."""
     readers = tuple(fact_reader(r.fact) for r in params.facts)
+    if len(params.facts) == 1 and params.facts[0].when is None:
+        # Most rules name one fact: its three readings, built once.
+        (read,) = readers
+
+        def single(view: SnapshotView) -> tuple[Reading, ...]:
+            return _ONE[read(view.snapshot)]
+
+        return single
     if all(r.when is None for r in params.facts):
 
         def unconditional(view: SnapshotView) -> tuple[Reading, ...]:
