@@ -23,7 +23,7 @@ _EVALUATE_WITHOUT_PYDANTIC = """
 import json, sys
 from datetime import date
 from yiyang_rules.checks import KINDS, period_count, required_facts
-from yiyang_rules.checks.base import SnapshotView
+from yiyang_rules.checks.base import Ruled, SnapshotView
 from yiyang_rules.conditions import AllOf, FactTest, Not, Predicate, compile_condition, holds
 from yiyang_rules.facts import Activity, Facts, Institution, Window
 from yiyang_rules.localtime import PeriodUnit
@@ -44,7 +44,9 @@ print(json.dumps({
     "holds": holds(condition, snapshot).value,
     "compiled": compile_condition(condition)(snapshot, {}, view.as_of).value,
     "required_facts": KINDS["required_facts"].timing.judge(facts, view).status.value,
-    "counts": [unit.count for unit in period_count.units(counted, view)],
+    "counts": [p[1] for p in period_count.reads(
+        counted, [Ruled(period_count.units(counted, view), counted, "1")], [], view
+    )[0]],
     "imported": [m for m in ("pydantic", "pydantic_core", "annotated_types") if m in sys.modules],
 }))
 """
