@@ -146,7 +146,9 @@ def _lines(name: str, lines: Iterable[bytes], first_number: int = 1) -> Iterator
     seen = False
     for number, text in enumerate(lines, start=first_number):
         line = text.removeprefix(_BOM) if number == 1 else text
-        if line.strip():
+        # Blank means empty or only ASCII whitespace, as ``line.strip()`` has it, without copying a
+        # snapshot's line (tens of KB) to find out: isspace stops at the first other character.
+        if line and not line.isspace():
             seen = True
             yield Raw(_source(name, number), line)
     if not seen:
