@@ -378,7 +378,7 @@ def _stages(engine: Any, lines: Sequence[bytes], source: str, t_parse: float) ->
     models: list[Any] = []
     # what Engine.check reads: parse_facts (the compiled decoder) where this version has it
     parse = getattr(core, "parse_facts", core.parse_snapshot)
-    decoder = "jiter + msgspec Facts" if parse is not core.parse_snapshot else "scan + model_validate_json"
+    decoder = "msgspec Facts" if parse is not core.parse_snapshot else "scan + model_validate_json"
     _, t_decode = timed(lambda: models.extend(parse(ln, lb) for ln, lb in zip(lines, labels, strict=True)))
     days = [m.as_of for m in models]
     catalogs = [engine.catalog_for(m) for m in models]
