@@ -321,3 +321,26 @@ def test_a_command_line_it_declines_loads_typer() -> None:
     done = subprocess.run([sys.executable, "-c", probe, str(SAMPLE)], capture_output=True, text=True, check=False)
     assert done.stdout.startswith('{"report_version":"1"'), done.stderr
     assert "typer" in json.loads(done.stderr.strip().splitlines()[-1])["modules"]
+
+
+def test_the_closed_pipe_stream_ignores_only_a_closed_pipe_on_flush() -> None:
+    import errno  # noqa: PLC0415
+    import io  # noqa: PLC0415
+
+    from yiyang_rules.cli.entry import _PipeClosedStream  # noqa: PLC0415
+
+    class Failing(io.StringIO):
+        def __init__(self, code: int) -> None:
+            super().__init__()
+            self.code = code
+
+        def flush(self) -> None:
+            raise OSError(self.code, os.strerror(self.code))
+
+    _PipeClosedStream(Failing(errno.EPIPE)).flush()  # the interpreter's last flush: silent
+    with pytest.raises(OSError) as raised:
+        _PipeClosedStream(Failing(errno.ENOSPC)).flush()
+    assert raised.value.errno == errno.ENOSPC
+    wrapped = _PipeClosedStream(Failing(errno.EPIPE))
+    wrapped.write("text")
+    assert wrapped.getvalue() == "text"

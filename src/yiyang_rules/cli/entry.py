@@ -193,6 +193,25 @@ def _typer_app() -> None:
     app()
 
 
+class _PipeClosedStream:
+    """A stream whose ``flush`` ignores a closed pipe, as click's ``PacifyFlushWrapper`` (which
+    typer's main uses) does: the interpreter's last flush at exit then prints no second error. Ours,
+    so that nothing here depends on a private module of typer's or a deprecated name of click's."""
+
+    def __init__(self, wrapped: TextIO) -> None:
+        self._wrapped = wrapped
+
+    def flush(self) -> None:
+        try:
+            self._wrapped.flush()
+        except OSError as exc:
+            if exc.errno != errno.EPIPE:
+                raise
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._wrapped, name)
+
+
 def _run_lean(args: CheckArgs) -> None:
     """``run_check_command`` wrapped as typer's ``main`` wraps a command, so every ending (exit
     code, Ctrl-C, a closed pipe) is the one the typer command has."""
@@ -208,12 +227,9 @@ def _run_lean(args: CheckArgs) -> None:
         _aborted()
     except OSError as exc:
         if exc.errno == errno.EPIPE:
-            # What typer's main does with a closed pipe, to the letter (with the click typer bundles):
-            # run_guarded takes it from there.
-            from typer._click.utils import PacifyFlushWrapper  # noqa: PLC0415
-
-            sys.stdout = cast(TextIO, PacifyFlushWrapper(sys.stdout))
-            sys.stderr = cast(TextIO, PacifyFlushWrapper(sys.stderr))
+            # What typer's main does with a closed pipe, to the letter: run_guarded takes it from there.
+            sys.stdout = cast(TextIO, _PipeClosedStream(sys.stdout))
+            sys.stderr = cast(TextIO, _PipeClosedStream(sys.stderr))
             sys.exit(1)
         raise
     if code is None:
