@@ -131,15 +131,79 @@ def test_in_workers_keeps_order_and_bounds_what_is_in_flight(tmp_path: Path) -> 
     assert ids == [f"CLEAN-{i}" for i in range(count)]
 
 
+def _failing_init_worker(setup: WorkerSetup, engine: Engine | None = None) -> None:
+    raise RuntimeError("this worker cannot start")
+
+
 def test_a_dead_worker_does_not_lose_its_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_jsonl(tmp_path / "b.jsonl", [clean(i) for i in range(40)])
-    setup = WorkerSetup(None, None, None, "json", RenderOptions(), keep_reports=False)
     # A worker that cannot start (its initializer fails) breaks the pool; every chunk is then
-    # checked in this process instead.
+    # checked in this process instead. A spawned worker fails to load rules that are not there; a
+    # forked one is handed this process's engine, so its initializer is made to fail (the forked
+    # child has this process's module, patched).
     broken = WorkerSetup(None, None, tmp_path / "no-rules-here", "json", RenderOptions(), keep_reports=False)
+    if batch._start_method() == "fork":
+        monkeypatch.setattr(batch, "_init_worker", _failing_init_worker)
     results: list[Result] = list(in_workers(read_inputs([str(path)]), broken, 2, Engine.load))
     assert [json.loads(r.text or "")["institution"]["id"] for r in results] == [f"CLEAN-{i}" for i in range(40)]
-    assert setup.render_format == "json"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_workers_are_forked_only_while_this_process_runs_no_other_thread() -> None:
+    import threading  # noqa: PLC0415
+
+    assert batch._start_method() == "fork"
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert batch._start_method() == "spawn"
+    finally:
+        stop.set()
+        other.join()
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_forked_and_spawned_workers_give_the_bytes_of_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
+    if method == "fork" and not sys.platform.startswith("linux"):
+        pytest.skip("workers are forked on Linux only")
+    path = write_jsonl(tmp_path / "b.jsonl", mixed_rows(120))
+    setup = WorkerSetup(None, None, None, "json", RenderOptions(), keep_reports=False)
+    alone = [r.text for r in batch.in_process(read_inputs([str(path)]), setup, Engine.load())]
+    monkeypatch.setattr(batch, "_start_method", lambda: method)
+    # A line still in stdout's buffer when the workers start: a forked worker must not write it again.
+    together = [r.text for r in in_workers(read_inputs([str(path)]), setup, 2, Engine.load)]
+    assert together == alone
+
+
+_BUFFERED_THEN_WORKERS = """
+import sys
+from yiyang_rules.cli.batch import WorkerSetup, in_workers
+from yiyang_rules.cli.inputs import read_inputs
+from yiyang_rules.engine import Engine
+from yiyang_rules.render.base import RenderOptions
+print("before the workers")  # stdout is a pipe: this stays in the buffer
+setup = WorkerSetup(None, None, None, "json", RenderOptions(), keep_reports=False)
+print(sum(1 for _ in in_workers(read_inputs([sys.argv[1]]), setup, 2, Engine.load)))
+"""
+
+
+def test_what_stdout_holds_when_the_workers_start_is_written_once(tmp_path: Path) -> None:
+    # A forked worker has a copy of this process's stdout buffer and flushes it when it exits
+    # (multiprocessing flushes stdout and stderr before it forks).
+    path = write_jsonl(tmp_path / "b.jsonl", [clean(i) for i in range(60)])
+    done = subprocess.run(
+        [sys.executable, "-c", _BUFFERED_THEN_WORKERS, str(path)],
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["before the workers", "60"]
 
 
 @pytest.mark.parametrize(

@@ -68,11 +68,6 @@ CHUNK = 16
 # the workers rarely wait for each other, while a batch of any size holds a few MB (8 × 16 reports
 # of ~60 KB per worker).
 IN_FLIGHT_PER_WORKER = 8
-# Chunks handed to each worker and not yet back. This process checks a chunk itself only when every
-# worker has this many: a worker then always has the next chunk queued while it checks one (its
-# hand-over and the result's way back cost it no idle time), and this process, which also reads,
-# hands over and writes, takes only what the workers cannot, so neither waits for the other.
-QUEUED_PER_WORKER = 2
 # The cyclic garbage collector during a batch: young collections after this many allocations
 # (Python's default is 700). A check allocates tens of thousands of short-lived objects and leaves
 # almost no cycles, so at 700 the collector runs ~1,900 times on 2,000 snapshots and its older
@@ -342,15 +337,19 @@ def _die_mid_send() -> None:
     Connection.send_bytes = dying  # type: ignore[method-assign, assignment]
 
 
-def _init_worker(setup: WorkerSetup) -> None:
+def _init_worker(setup: WorkerSetup, engine: Engine | None = None) -> None:
+    """Ready a worker: ``engine`` is the parent's own when the worker was forked (it is already in
+    this process's memory: nothing to import, read or compile), None when it was spawned (then it is
+    loaded here, from the catalog cache when there is one)."""
     global _WORKER  # noqa: PLW0603 - the per-process engine is the point of the initializer
     # Ctrl-C goes to the whole process group; the parent stops the pool, the workers stay quiet.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if os.environ.get(_DIE_MID_SEND):
         _die_mid_send()
-    _WORKER = (Engine.load(setup.jurisdiction, setup.rules_dir), setup)
+    _WORKER = (engine if engine is not None else Engine.load(setup.jurisdiction, setup.rules_dir), setup)
     # The worker lives for one batch: the collector is set as this process sets it for the batch
-    # (see GC_YOUNG_THRESHOLD), for good, with the engine just loaded frozen.
+    # (see GC_YOUNG_THRESHOLD), for good, with the engine frozen (a forked worker then never writes to
+    # the pages it shares with the parent to walk them).
     _batch_collector().__enter__()
 
 
@@ -429,36 +428,64 @@ def _release_failed_pool(pool: ProcessPoolExecutor) -> None:
             writer.close()
 
 
+def _start_method() -> str:
+    """fork where it is safe, else spawn. A forked worker starts in milliseconds with the parent's
+    engine; a spawned one starts an interpreter, imports the package and loads the rules (about half a
+    second of CPU, measured as docs/cli.md says). fork is safe only while this process runs no other
+    thread (a lock another thread holds at the fork, say the progress bar's, would stay held for ever
+    in the child) and only on Linux (macOS's system libraries are not fork-safe; Windows has no fork)."""
+    import multiprocessing  # noqa: PLC0415
+
+    if (
+        sys.platform.startswith("linux")
+        and threading.active_count() == 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    ):
+        return "fork"
+    return "spawn"
+
+
 def _ready(outcome: list[Result] | Future[list[Result]] | None) -> bool:
     """Whether a chunk's results can be had without waiting."""
     return isinstance(outcome, list) or (outcome is not None and outcome.done())
 
 
-def _queued(pending: Iterable[tuple[list[Entry], list[Result] | Future[list[Result]] | None]]) -> int:
-    """Chunks handed to the workers and not yet back."""
-    return sum(1 for _, outcome in pending if outcome is not None and not _ready(outcome))
+def _start_pool(setup: WorkerSetup, workers: int, local: Callable[[], Engine]) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes, forked where that is safe (see _start_method)."""
+    import multiprocessing  # noqa: PLC0415 - a one-snapshot run never pays for it
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
+    method = _start_method()
+    # A forked worker is handed this process's engine (in memory, never pickled); a spawned one loads
+    # its own.
+    engine = local() if method == "fork" else None
+    # This process checks nothing while the workers run. It used to be one of the ``workers`` and
+    # check a chunk whenever its one worker had two queued; timed with bench/run.py's 2,000
+    # snapshots (--workers 2, a shared 2-core VM), it then checked 1,100-1,550 of them and its worker
+    # sat idle: while it checked, the pool's threads in this process (handing chunks over, taking
+    # results back) waited for the interpreter lock, so its worker waited for them.
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_init_worker,
+        initargs=(setup, engine),
+    )
 
 
 def in_workers(
     entries: Iterable[Entry], setup: WorkerSetup, workers: int, local: Callable[[], Engine]
 ) -> Iterator[Result]:
-    """Results in input order from ``workers`` processes (this one and ``workers - 1`` started ones),
-    with at most ``IN_FLIGHT_PER_WORKER × workers`` chunks read and not yet written. If a worker dies
-    (killed, out of memory) or its result cannot be sent back, its chunk is checked here instead, so
-    no input is lost. No wait is unbounded: a result is waited for in short steps, and once the pool
-    has failed every chunk not yet back is checked here."""
+    """Results in input order from ``workers`` started processes, with at most
+    ``IN_FLIGHT_PER_WORKER × workers`` chunks read and not yet written. This process reads, hands
+    over, collects and writes; it checks a chunk itself only until the first worker is up, or when the
+    pool has failed. If a worker dies (killed, out of memory) or its result cannot be sent back, its
+    chunk is checked here instead, so no input is lost. No wait is unbounded: a result is waited for
+    in short steps, and once the pool has failed every chunk not yet back is checked here."""
     # Imported here: a one-snapshot run never pays for them.
-    import multiprocessing  # noqa: PLC0415
-    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
     from concurrent.futures import wait as wait_for  # noqa: PLC0415
     from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
 
-    # spawn, not fork: the parent may run a progress-bar thread, and fork with threads can deadlock.
-    context = multiprocessing.get_context("spawn")
-    # This process is one of the ``workers``: it checks every ``workers``-th chunk itself as it reads
-    # it, so it starts checking at once (no waiting for a worker to start) and one interpreter fewer
-    # is started.
-    pool = ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_init_worker, initargs=(setup,))
+    pool = _start_pool(setup, workers, local)
     # Each chunk with its results: computed here, a worker's future, or None for a chunk to check here
     # when its turn comes (the pool was broken when it was read).
     pending: deque[tuple[list[Entry], list[Result] | Future[list[Result]] | None]] = deque()
@@ -490,16 +517,18 @@ def in_workers(
                 pass
         return here(chunk)
 
-    # Until a worker has started (about half a second: an interpreter, the imports, the rules), this
-    # process checks every chunk itself instead of queueing work nobody can take yet. The gate is only
-    # looked at, never waited on: a worker that dies while starting leaves it unresolved for good.
+    # Until a worker has started (forked: a few milliseconds; spawned: about half a second, an
+    # interpreter, the imports, the rules), this process checks every chunk itself instead of queueing
+    # work nobody can take yet. The gate is only looked at, never waited on: a worker that dies while
+    # starting leaves it unresolved for good. The first submit starts every worker (a forked pool
+    # starts them all at once, before its own threads).
     started = pool.submit(_started)
     finished = False
     try:
         for chunk in _chunks(entries, CHUNK):
             outcome: list[Result] | Future[list[Result]] | None = None
             failed = failed or _pool_failed(pool)
-            if failed or not started.done() or _queued(pending) >= QUEUED_PER_WORKER * (workers - 1):
+            if failed or not started.done():
                 outcome = here(chunk)
             else:
                 with contextlib.suppress(BrokenProcessPool, RuntimeError):
