@@ -271,16 +271,21 @@ def assemble(
     pieces: list[bytes] = [b""]  # the report's opening goes first, once the counts are known
     add_status = statuses.append
     add = pieces.append
+    one_line_of_shared = _ONE_LINE_BODIES.get  # looked up here: most bodies are shared and known
     for (rule, result), frag in zip(outcomes, parts.rules, strict=True):
         status = result.status
         add_status(status)
         openings = frag.openings
         add(openings[status] if openings is not None else _opening(rule, frag, status, as_of))
         body = result.rendered
-        if not one_line:
-            add(body if body is not None else rendered_body(result))
-        else:
-            add(_one_line_body(body) if body is not None else one_line_piece(rendered_body(result)))
+        if body is None:
+            body = rendered_body(result)
+            if one_line:
+                body = one_line_piece(body)
+        elif one_line:
+            known = one_line_of_shared(body)
+            body = known if known is not None else _one_line_body(body)
+        add(body)
         add(frag.tail_comma)
     if statuses:
         pieces[-1] = parts.rules[-1].tail  # no comma after the last finding
