@@ -8,8 +8,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from batch_helpers import SAMPLE, bad, clean, line, run, sample, write_json, write_jsonl
-from yiyang_rules.cli.inputs import Raw, count_inputs, read_inputs, stdin_inputs
+from yiyang_rules.cli.inputs import Raw, _split_lines, count_inputs, read_inputs, stdin_inputs
 from yiyang_rules.render.base import BatchItem
 
 
@@ -208,3 +210,18 @@ def test_count_inputs_matches_what_is_read(tmp_path: Path) -> None:
     assert count_inputs(arguments) == len(entries) == 5
     assert [type(e) for e in entries] == [Raw, Raw, Raw, BatchItem, BatchItem]
     assert count_inputs(["-"]) is None
+
+
+@pytest.mark.parametrize("block_size", [1, 2, 3, 7, 64, 1 << 20])
+def test_jsonl_lines_are_cut_as_iterating_the_file_cuts_them(block_size: int) -> None:
+    texts = [
+        b"",
+        b"\n",
+        b"\n\n\n",
+        b"no newline at the end",
+        b'{"a": 1}\n{"b": 2}\n',
+        b'{"a": 1}\r\n\r\n  \n{"b": "\xe2\x80\xa8\xc2\x85"}',
+        b"\xef\xbb\xbf{}\n" + b"x" * 200 + b"\n" + b"y" * 150,
+    ]
+    for text in texts:
+        assert list(_split_lines(io.BytesIO(text), block_size)) == list(io.BytesIO(text)), text

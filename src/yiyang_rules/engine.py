@@ -599,12 +599,18 @@ def evaluate_json(catalog: AnyCatalog, snapshot: Facts | Snapshot, as_of: date, 
 
 
 def evaluate_assembled(
-    catalog: AnyCatalog, snapshot: Facts | Snapshot, as_of: date, source: SourceRef | None = None
+    catalog: AnyCatalog,
+    snapshot: Facts | Snapshot,
+    as_of: date,
+    source: SourceRef | None = None,
+    end: bytes = b"",
+    one_line: bool = False,
 ) -> AssembledReport:
-    """:func:`evaluate_json`, with the institution and the (level, status) pairs of the findings."""
+    """:func:`evaluate_json` as UTF-8 bytes followed by ``end``, with the institution and the
+    (level, status) pairs of the findings (``one_line``: see :func:`.report_json.assemble`)."""
     facts = to_facts(snapshot)
     view = SnapshotView.of(facts, as_of)
-    return assemble(catalog, facts, as_of, outcomes(catalog, view), source)
+    return assemble(catalog, facts, as_of, outcomes(catalog, view), source, end, one_line)
 
 
 @dataclass(frozen=True)
@@ -696,7 +702,7 @@ class Engine:
         """What ``check(...).model_dump_json()`` gives (with ``source`` set to ``located``), as
         UTF-8 bytes, without building the report's models: the path of the CLI's JSON Lines and
         the HTTP service. Same arguments and errors as :meth:`check`."""
-        return self.check_assembled(snapshot, as_of, source, limits, located).text.encode()
+        return self.check_assembled(snapshot, as_of, source, limits, located).data
 
     def check_assembled(
         self,
@@ -705,11 +711,15 @@ class Engine:
         source: str | None = None,
         limits: Limits | None = None,
         located: SourceRef | None = None,
+        end: bytes = b"",
+        one_line: bool = False,
     ) -> AssembledReport:
-        """:meth:`check_json` as text, with the institution and the verdicts of the findings."""
+        """:meth:`check_json` (its bytes followed by ``end``, e.g. a line's newline), with the
+        institution and the verdicts of the findings. ``one_line``: U+0085, U+2028 and U+2029
+        written as escapes, as the JSON Lines output has them (render.json_lines.one_line)."""
         model, layer, day, label = self._prepare(snapshot, as_of, source, limits)
         checked = self.checked[layer]
-        return _guarded(label, model, day, lambda: evaluate_assembled(checked, model, day, located))
+        return _guarded(label, model, day, lambda: evaluate_assembled(checked, model, day, located, end, one_line))
 
     def _prepare(
         self, snapshot: SnapshotInput, as_of: date | None, source: str | None, limits: Limits | None

@@ -108,9 +108,9 @@ class Outcome:
     status: Status
     message: Label
     evidence: dict[str, Any]
-    # The message and evidence as report JSON, when the outcome is shared between snapshots (the
+    # The message and evidence as report JSON (UTF-8), when the outcome is shared between snapshots (the
     # engine memoises outcomes that depend only on a few facts): rendered once, not per report.
-    rendered: str | None = field(default=None, compare=False, repr=False)
+    rendered: bytes | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
