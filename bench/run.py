@@ -397,10 +397,18 @@ def _stages(engine: Any, lines: Sequence[bytes], source: str, t_parse: float) ->
         ([(rule, core.evaluate_rule(rule, view)) for rule in catalog.rules], view)
         for catalog, view in zip(catalogs, views2, strict=True)
     ]
+    assemble: Any = None
     try:
-        from yiyang_rules.report_json import assemble_json as assemble  # noqa: PLC0415
+        from yiyang_rules.report_json import assemble as assemble_report  # noqa: PLC0415
     except ImportError:  # before the byte path existed
-        assemble = None
+        pass
+    else:
+
+        def assemble(*args: Any) -> Any:
+            # What check_json returns: the report's bytes (``.data``; older trees built text).
+            report = assemble_report(*args)
+            return report.data if hasattr(report, "data") else report.text
+
     texts: list[Any] = []
     reports: list[Any] = []
     if assemble is not None:

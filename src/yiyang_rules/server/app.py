@@ -144,16 +144,20 @@ class CheckOptions:
     envelope: bool = False  # ?exemptions=envelope: {"snapshot": ..., "exemptions": [...]} (server/envelope.py)
     max_exemption_months: int = DEFAULT_MAX_MONTHS
 
-    def run(self, body: bytes, source: str, located: SourceRef | None = None) -> str:
-        """The report JSON of one body (a snapshot, or an envelope), with ``located`` as its
-        ``source``; bad input raises InputError or EnvelopeError. Without exemptions the report is
-        assembled from pre-rendered fragments (byte-equal to the model's JSON: tests/test_oracle.py)."""
+    def run(self, body: bytes, source: str, located: SourceRef | None = None) -> bytes:
+        """The report of one body (a snapshot, or an envelope), with ``located`` as its ``source``,
+        as one line of `yiyang check --format json` (UTF-8, newline included); bad input raises
+        InputError or EnvelopeError. Without exemptions the line is assembled from pre-rendered
+        fragments (byte-equal to the model's JSON: tests/test_oracle.py)."""
         if self.envelope:
             report = check_envelope(self.engine, body, self.as_of, source, self.max_exemption_months)
             if located is not None:
                 report = report.model_copy(update={"source": located})
-            return report.model_dump_json()
-        return self.engine.check_assembled(body, as_of=self.as_of, source=source, located=located).text
+            return (one_line(report.model_dump_json()) + "\n").encode()
+        assembled = self.engine.check_assembled(
+            body, as_of=self.as_of, source=source, located=located, end=b"\n", one_line=True
+        )
+        return assembled.data
 
 
 def _check_options(request: Request) -> CheckOptions:
@@ -221,7 +225,7 @@ async def check(request: Request) -> Response:
     options = _check_options(request)
     body = await _read_body(request, _service(request).settings.max_body_bytes)
     try:
-        text = options.run(body, REQUEST_FILE)
+        line = options.run(body, REQUEST_FILE)
     except EnvelopeError as exc:
         raise ApiError(
             422, exc.code, "请求有误，见 problems", "the request is not valid; see problems", exc.problems
@@ -231,7 +235,7 @@ async def check(request: Request) -> Response:
             422, "invalid_snapshot", "快照有误，见 problems", "the snapshot is not valid; see problems", exc.problems
         ) from None
     # The same bytes as one line of `yiyang check --format json`.
-    return Response(one_line(text) + "\n", media_type=JSON)
+    return Response(line, media_type=JSON)
 
 
 def _line_error(number: int, problems: list[ProblemOut]) -> bytes:
@@ -346,13 +350,13 @@ class BatchEndpoint:
             return b""  # blank lines are skipped, as by the command line; numbers still count them
         try:
             located = SourceRef(file=REQUEST_FILE, line=number)
-            text = options.run(line, f"{REQUEST_FILE}:{number}", located)
+            report_line = options.run(line, f"{REQUEST_FILE}:{number}", located)
         except (InputError, EnvelopeError) as exc:
             return _line_error(number, [problem_out(p) for p in exc.problems])
         except Exception as exc:
             log_internal_error(exc, "POST", "/v1/check/batch")
             return _line_error(number, [ProblemOut(path="", message=internal_error().body.error.message)])
-        return one_line(text).encode() + b"\n"
+        return report_line
 
 
 def _over(limit: int, what: str) -> ProblemOut:
