@@ -81,3 +81,11 @@ def test_bad_input_fails_the_same_way(engine: Engine) -> None:
     with pytest.raises(InputError) as new:
         engine.check_json(bad)
     assert str(old.value) == str(new.value)
+
+
+@pytest.mark.parametrize("line", [False, True], ids=["report", "json-lines-line"])
+def test_the_report_model_is_read_back_from_the_assembled_bytes(engine: Engine, line: bool) -> None:
+    # The Report model is built from the bytes only when asked for, and is the model path's report.
+    snapshot = json.dumps(_bench().make_snapshot(3, 0), ensure_ascii=False)
+    assembled = engine.check_assembled(snapshot, end=b"\n" if line else b"", one_line=line)
+    assert assembled.report() == engine.check(snapshot)

@@ -32,6 +32,7 @@ from .levels import Level
 if TYPE_CHECKING:
     from .catalog import Catalog, CompiledRule
     from .facts import Facts
+    from .report import Report
     from .sourceref import SourceRef
 
 
@@ -219,6 +220,14 @@ class AssembledReport:
     def text(self) -> str:
         """The report as JSON text."""
         return self.data.decode()
+
+    def report(self) -> Report:
+        """The public :class:`~yiyang_rules.report.Report` model, built from the bytes when a caller
+        asks for it (the only step here that imports pydantic). ``end`` and ``one_line`` do not
+        matter: a line's newline and its escapes read back as the same report."""
+        from .report import Report  # noqa: PLC0415 - the model only for a caller who wants it
+
+        return Report.model_validate_json(self.data)
 
 
 def _opening(rule: CompiledRule | CheckedRule, frag: RuleJson, status: Status, as_of: date) -> bytes:
