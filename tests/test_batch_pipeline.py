@@ -325,6 +325,13 @@ def test_a_progress_bar_on_a_terminal_and_silence_otherwise(tmp_path: Path) -> N
     assert quiet.returncode == 0 and quiet.stderr == b""
 
 
+# When a worker dies, the pool's manager thread marks every pending future failed, and a future this
+# process has just cancelled (a chunk it checks itself instead) makes Python 3.11's
+# terminate_broken raise InvalidStateError in that thread: CPython gh-107219, fixed in 3.12 by
+# ignoring it there. Only that thread error is ignored; the test still requires every input checked.
+@pytest.mark.filterwarnings(
+    r"ignore:(?s)Exception in thread.*InvalidStateError. CANCELLED:pytest.PytestUnhandledThreadExceptionWarning"
+)
 def test_a_worker_killed_mid_run_loses_no_input(tmp_path: Path) -> None:
     import multiprocessing  # noqa: PLC0415
     import signal  # noqa: PLC0415
