@@ -592,12 +592,6 @@ def evaluate(catalog: Catalog, snapshot: Facts | Snapshot, as_of: date) -> Repor
     return report_of(catalog, facts, as_of, findings)
 
 
-def evaluate_json(catalog: AnyCatalog, snapshot: Facts | Snapshot, as_of: date, source: SourceRef | None = None) -> str:
-    """The same report as :func:`evaluate`, as its JSON text (``model_dump_json()``), assembled
-    from pre-rendered fragments without building the report's models."""
-    return evaluate_assembled(catalog, snapshot, as_of, source).text
-
-
 def evaluate_assembled(
     catalog: AnyCatalog,
     snapshot: Facts | Snapshot,
@@ -606,8 +600,10 @@ def evaluate_assembled(
     end: bytes = b"",
     one_line: bool = False,
 ) -> AssembledReport:
-    """:func:`evaluate_json` as UTF-8 bytes followed by ``end``, with the institution and the
-    (level, status) pairs of the findings (``one_line``: see :func:`.report_json.assemble`)."""
+    """The same report as :func:`evaluate`, as its JSON (``model_dump_json()``) in UTF-8 bytes
+    followed by ``end``, assembled from pre-rendered fragments without building the report's
+    models; with the institution and the (level, status) pairs of the findings (``one_line``: see
+    :func:`.report_json.assemble`)."""
     facts = to_facts(snapshot)
     view = SnapshotView.of(facts, as_of)
     return assemble(catalog, facts, as_of, outcomes(catalog, view), source, end, one_line)
@@ -673,10 +669,6 @@ class Engine:
 
     def catalog_for(self, snapshot: Facts | Snapshot) -> Catalog:
         return self.catalogs[self._layer_for(snapshot)]
-
-    def checked_for(self, snapshot: Facts | Snapshot) -> CheckedCatalog:
-        """:meth:`catalog_for` in its checked form: what the report JSON path evaluates."""
-        return self.checked[self._layer_for(snapshot)]
 
     def check(
         self,

@@ -236,18 +236,6 @@ def _opening(rule: CompiledRule | CheckedRule, frag: RuleJson, status: Status, a
     return frag.head + _json(version.version) + _STATUS[status] + frag.level_title
 
 
-def assemble_json(
-    catalog: Catalog | CheckedCatalog,
-    snapshot: Facts,
-    as_of: date,
-    outcomes: Sequence[tuple[CompiledRule | CheckedRule, Outcome]],
-    source: SourceRef | None = None,
-) -> str:
-    """The report of ``outcomes`` (one per rule of ``catalog``, in order) as JSON text, equal to
-    ``report.model_dump_json()`` of the report the model path builds (with ``source`` set)."""
-    return assemble(catalog, snapshot, as_of, outcomes, source).text
-
-
 _COMPLIANT, _NON_COMPLIANT, _INSUFFICIENT, _NOT_APPLICABLE = (
     Status.COMPLIANT,
     Status.NON_COMPLIANT,
@@ -265,8 +253,10 @@ def assemble(
     end: bytes = b"",
     one_line: bool = False,
 ) -> AssembledReport:
-    """:func:`assemble_json` as UTF-8 bytes (followed by ``end``: a line's newline, written with
-    the report rather than copied onto it), with the institution and the verdicts. ``one_line``:
+    """The report of ``outcomes`` (one per rule of ``catalog``, in order) as JSON in UTF-8 bytes,
+    equal to ``report.model_dump_json()`` of the report the model path builds (with ``source``
+    set), followed by ``end`` (a line's newline, written with the report rather than copied onto
+    it); with the institution and the verdicts. ``one_line``:
     with U+0085, U+2028 and U+2029 escaped, as render.json_lines.one_line escapes the text (what
     the CLI's JSON Lines write), found piece by piece without a pass over the whole report."""
     parts = fragments(catalog)
