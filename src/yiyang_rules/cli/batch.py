@@ -153,14 +153,11 @@ class Verdict:
 def verdict_of(item: BatchItem) -> Verdict:
     if item.report is None:
         return Verdict(error=True)
-    findings = item.report.findings
     # An exempted violation keeps its status in the report but counts towards no exit code.
-    violations = [f for f in findings if f.status is Status.NON_COMPLIANT and not is_exempted(f)]
-    return Verdict(
-        mandatory=any(f.level is Level.MANDATORY for f in violations),
-        recommended=any(f.level is not Level.MANDATORY for f in violations),
-        insufficient=any(f.status is Status.INSUFFICIENT_DATA for f in findings),
+    pairs = frozenset(
+        (f.level, f.status) for f in item.report.findings if not (f.status is Status.NON_COMPLIANT and is_exempted(f))
     )
+    return _verdict_of_pairs(pairs)
 
 
 @dataclass(frozen=True)
