@@ -361,7 +361,7 @@ def _init_worker(setup: WorkerSetup, engine: Engine | None = None) -> None:
     # The worker lives for one batch: the collector is set as this process sets it for the batch
     # (see GC_YOUNG_THRESHOLD), for good, with the engine frozen (a forked worker then never writes to
     # the pages it shares with the parent to walk them).
-    _batch_collector().__enter__()
+    _collect_for_batch()
 
 
 def _work(chunk: Sequence[Entry]) -> list[Result]:
@@ -375,14 +375,21 @@ def _started() -> bool:
     return _WORKER is not None
 
 
-@contextlib.contextmanager
-def _batch_collector() -> Iterator[None]:
-    """The collector as a batch wants it (see GC_YOUNG_THRESHOLD): what is alive now (the engine, the
-    imports) is frozen out of every collection, and young collections are rarer. Restored on the way
-    out, for a caller (a test, a server) whose process goes on after the batch."""
+def _collect_for_batch() -> tuple[int, int, int]:
+    """Set the collector as a batch wants it (see GC_YOUNG_THRESHOLD): what is alive now (the
+    engine, the imports) is frozen out of every collection, and young collections are rarer. Returns
+    the thresholds it replaced."""
     threshold = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(GC_YOUNG_THRESHOLD, *threshold[1:])
+    return threshold
+
+
+@contextlib.contextmanager
+def _batch_collector() -> Iterator[None]:
+    """:func:`_collect_for_batch` for one batch, restored on the way out, for a caller (a test, a
+    server) whose process goes on after the batch."""
+    threshold = _collect_for_batch()
     try:
         yield
     finally:
